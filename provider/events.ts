@@ -42,7 +42,10 @@ interface PhpNode {
   readonly isResource: boolean;
 }
 
-const LEAF: PhpNode = { keys: new Map([["$description", { keys: new Map(), isResource: false }]]), isResource: false };
+const LEAF: PhpNode = {
+  keys: new Map([["$description", { keys: new Map(), isResource: false }]]),
+  isResource: false,
+};
 
 function toPhpNode(node: CatalogNode): PhpNode {
   const keys = new Map<string, PhpNode>();
@@ -58,7 +61,10 @@ function toPhpNode(node: CatalogNode): PhpNode {
   return { keys, isResource: node.resource === true };
 }
 
-function mergeCatalog(base: Record<string, CatalogNode>, additions: MainAdditions): Record<string, CatalogNode> {
+function mergeCatalog(
+  base: Record<string, CatalogNode>,
+  additions: MainAdditions,
+): Record<string, CatalogNode> {
   const merged: Record<string, CatalogNode> = structuredClone(base);
   for (const [type, node] of Object.entries(additions.types)) merged[type] = node;
   for (const [type, actions] of Object.entries(additions.actionAttributes)) {

@@ -1,0 +1,437 @@
+/**
+ * The Appwrite webhooks REST client: the six calls, one transport, no Pulumi.
+ *
+ * Transport policy (after Appwrite's Terraform provider, internal/common/transport.go):
+ * - one keep-alive pool per origin, shared by every resource in the provider process, so a
+ *   parallel `pulumi up` pays one TCP/TLS handshake per connection, not per call;
+ * - bounded retries with full-jitter exponential backoff;
+ * - 429 is retried for every method, honouring Retry-After: Appwrite rate-limits before the
+ *   action runs, so nothing was written;
+ * - 408/5xx and dropped connections are retried only for calls that are safe to replay;
+ * - a create whose answer was lost is resolved by reading the webhook by the ID we chose,
+ *   never by a blind second POST: a failed apply the operator can rerun is recoverable, a
+ *   duplicate webhook nobody knows about is not.
+ */
+import { Agent, errors as undiciErrors, request, type Dispatcher } from "undici";
+import type { Connection } from "./config";
+import { AppwriteApiError, AppwriteTransportError, hintFor, redact } from "./errors";
+import { PACKAGE_VERSION } from "./version";
+
+/** The `webhook` response model of Appwrite 1.9.x. */
+export interface AppwriteWebhook {
+  $id: string;
+  $createdAt: string;
+  $updatedAt: string;
+  name: string;
+  url: string;
+  events: string[];
+  tls: boolean;
+  authUsername: string;
+  authPassword: string;
+  /** Only create and updateSecret return it; every other call returns "". */
+  secret: string;
+  enabled: boolean;
+  logs: string;
+  attempts: number;
+}
+
+export interface WebhookList {
+  total: number;
+  webhooks: AppwriteWebhook[];
+}
+
+/** The full desired state sent on create and update. PUT resets whatever is omitted. */
+export interface WebhookBody {
+  name: string;
+  url: string;
+  events: string[];
+  enabled: boolean;
+  tls: boolean;
+  /** Omitted, never "", when unset: Appwrite rejects an empty string. */
+  authUsername?: string;
+  authPassword?: string;
+}
+
+export interface CreateOutcome {
+  webhook: AppwriteWebhook;
+  /**
+   * True when the POST's answer was lost and the webhook was found by ID afterwards. The
+   * server-generated secret is then unknown (reads return ""), so the caller must set or
+   * rotate it.
+   */
+  recoveredAfterLostResponse: boolean;
+}
+
+/**
+ * Five retries, as Appwrite's Terraform provider: enough to ride out a rolling restart
+ * (about 6 s of backoff at the median) without making a dead endpoint hang a CI job.
+ */
+const MAX_RETRIES = 5;
+/** First backoff step; doubled each attempt. Small, because the usual cause is a brief blip. */
+const BASE_DELAY_MS = 200;
+/** Cap on one wait, including a server's Retry-After, so a bad header cannot stall `up` for hours. */
+const MAX_DELAY_MS = 30_000;
+/**
+ * Connections per origin. Pulumi runs many resource operations in parallel; more sockets than
+ * that only cost the server file descriptors.
+ */
+const CONNECTIONS_PER_ORIGIN = 16;
+/** Idle sockets live this long, so the steps of one `pulumi up` reuse them. */
+const KEEP_ALIVE_MS = 30_000;
+/** Response-model names of 1.9.x; without the header a newer server may rename fields again. */
+const RESPONSE_FORMAT = "1.9.6";
+const USER_AGENT = "pulumi-appwrite-webhooks";
+
+/** HTTP statuses worth another try when the call is safe to replay. */
+const RETRYABLE_STATUS = new Set([408, 500, 502, 503, 504]);
+
+/**
+ * Request headers that carry credentials. They are never logged and never put into an error;
+ * the values are also redacted from any server text we echo.
+ */
+export const SENSITIVE_HEADERS = ["x-appwrite-key", "authorization", "cookie"] as const;
+
+const agents = new Map<string, Agent>();
+
+/** One pool per TLS policy; undici keeps a pool per origin inside each agent. */
+function agentFor(selfSigned: boolean): Agent {
+  const key = selfSigned ? "self-signed" : "verified";
+  let agent = agents.get(key);
+  if (!agent) {
+    agent = new Agent({
+      connections: CONNECTIONS_PER_ORIGIN,
+      keepAliveTimeout: KEEP_ALIVE_MS,
+      connect: { rejectUnauthorized: !selfSigned },
+    });
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
+interface Call {
+  /** Human wording for errors: "create webhook hooks-1". */
+  operation: string;
+  method: Dispatcher.HttpMethod;
+  path: string;
+  body?: unknown;
+  /** True when sending the same call twice has the same effect as once. */
+  replaySafe: boolean;
+  scope: "webhooks.read" | "webhooks.write";
+}
+
+type Attempt =
+  | { kind: "response"; status: number; headers: Record<string, string | string[] | undefined>; body: string }
+  | { kind: "network"; code: string; detail: string; reachedServer: boolean };
+
+export interface ClientOptions {
+  /** Called for each retry, with a message free of secrets. */
+  onRetry?: (message: string) => void;
+  /** Test seam: the sleep used between attempts. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Extra secrets to redact from error text (signing secrets, passwords). */
+  secrets?: readonly string[];
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class AppwriteClient {
+  private readonly agent: Agent;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly options: ClientOptions = {},
+  ) {
+    this.agent = agentFor(connection.selfSigned);
+  }
+
+  get projectId(): string {
+    return this.connection.projectId;
+  }
+
+  /** One page of webhooks; `queries` are Appwrite JSON query strings. */
+  async list(queries: string[] = []): Promise<WebhookList> {
+    const search = new URLSearchParams();
+    queries.forEach((query, index) => search.append(`queries[${index}]`, query));
+    const suffix = queries.length > 0 ? `?${search.toString()}` : "";
+    return this.json<WebhookList>({
+      operation: "list webhooks",
+      method: "GET",
+      path: `/webhooks${suffix}`,
+      replaySafe: true,
+      scope: "webhooks.read",
+    });
+  }
+
+  /** Every webhook of the project, following cursors 100 at a time. */
+  async listAll(): Promise<AppwriteWebhook[]> {
+    const all: AppwriteWebhook[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const queries = [JSON.stringify({ method: "limit", values: [PAGE_SIZE] })];
+      if (cursor) queries.push(JSON.stringify({ method: "cursorAfter", values: [cursor] }));
+      const page = await this.list(queries);
+      all.push(...page.webhooks);
+      if (page.webhooks.length < PAGE_SIZE) return all;
+      cursor = page.webhooks[page.webhooks.length - 1]?.$id;
+    }
+  }
+
+  async get(webhookId: string): Promise<AppwriteWebhook> {
+    return this.json<AppwriteWebhook>({
+      operation: `read webhook ${webhookId}`,
+      method: "GET",
+      path: `/webhooks/${encodeURIComponent(webhookId)}`,
+      replaySafe: true,
+      scope: "webhooks.read",
+    });
+  }
+
+  /**
+   * POST /webhooks. A lost answer (reset, timeout, 5xx) is resolved by reading the ID we
+   * chose: found means the write happened; 404 means it did not, and only then is the POST sent
+   * again.
+   */
+  async create(webhookId: string, body: WebhookBody, secret?: string): Promise<CreateOutcome> {
+    const call: Call = {
+      operation: `create webhook ${webhookId}`,
+      method: "POST",
+      path: "/webhooks",
+      body: { webhookId, ...body, ...(secret === undefined ? {} : { secret }) },
+      replaySafe: false,
+      scope: "webhooks.write",
+    };
+    for (let attempt = 0; ; attempt++) {
+      const result = await this.send(call, attempt);
+      if (result.kind === "response" && result.status < 300) {
+        return { webhook: parseJson<AppwriteWebhook>(result.body), recoveredAfterLostResponse: false };
+      }
+      // 429 comes before the action runs: nothing was written, so the POST itself is retried.
+      if (result.kind === "response" && result.status === 429 && attempt < MAX_RETRIES) {
+        await this.backoff(call, attempt, describe(result), result.headers);
+        continue;
+      }
+      if (result.kind === "response" && !RETRYABLE_STATUS.has(result.status))
+        throw this.apiError(call, result);
+      if (result.kind === "network" && !result.reachedServer && attempt < MAX_RETRIES) {
+        await this.backoff(call, attempt, result.detail);
+        continue;
+      }
+      // Ambiguous: the server may have written the webhook. Ask before trying again.
+      const existing = await this.find(webhookId);
+      if (existing) return { webhook: existing, recoveredAfterLostResponse: true };
+      if (attempt >= MAX_RETRIES) throw this.finalError(call, result);
+      await this.backoff(call, attempt, describe(result));
+    }
+  }
+
+  /** PUT /webhooks/{id}: a full replace, idempotent. */
+  async update(webhookId: string, body: WebhookBody): Promise<AppwriteWebhook> {
+    return this.json<AppwriteWebhook>({
+      operation: `update webhook ${webhookId}`,
+      method: "PUT",
+      path: `/webhooks/${encodeURIComponent(webhookId)}`,
+      body,
+      replaySafe: true,
+      scope: "webhooks.write",
+    });
+  }
+
+  /**
+   * PATCH /webhooks/{id}/secret. Safe to replay even without a value: each answer carries the
+   * key now in force, so the key from the last answer we read is the live one, whatever an
+   * unanswered attempt did.
+   */
+  async updateSecret(webhookId: string, secret?: string): Promise<AppwriteWebhook> {
+    return this.json<AppwriteWebhook>({
+      operation: `update the secret of webhook ${webhookId}`,
+      method: "PATCH",
+      path: `/webhooks/${encodeURIComponent(webhookId)}/secret`,
+      body: secret === undefined ? {} : { secret },
+      replaySafe: true,
+      scope: "webhooks.write",
+    });
+  }
+
+  /** DELETE /webhooks/{id}. Returns false when it was already gone. */
+  async delete(webhookId: string): Promise<boolean> {
+    const call: Call = {
+      operation: `delete webhook ${webhookId}`,
+      method: "DELETE",
+      path: `/webhooks/${encodeURIComponent(webhookId)}`,
+      replaySafe: true,
+      scope: "webhooks.write",
+    };
+    const result = await this.withRetries(call);
+    if (result.status === 404 && errorType(result.body) === "webhook_not_found") return false;
+    if (result.status >= 300) throw this.apiError(call, result);
+    return true;
+  }
+
+  /** GET by ID, with 404 as undefined. */
+  async find(webhookId: string): Promise<AppwriteWebhook | undefined> {
+    try {
+      return await this.get(webhookId);
+    } catch (error) {
+      if (error instanceof AppwriteApiError && error.type === "webhook_not_found") return undefined;
+      throw error;
+    }
+  }
+
+  private async json<T>(call: Call): Promise<T> {
+    const result = await this.withRetries(call);
+    if (result.status >= 300) throw this.apiError(call, result);
+    return parseJson<T>(result.body);
+  }
+
+  /** Sends with the retry policy; returns the final HTTP answer or throws a transport error. */
+  private async withRetries(call: Call): Promise<Extract<Attempt, { kind: "response" }>> {
+    for (let attempt = 0; ; attempt++) {
+      const result = await this.send(call, attempt);
+      const retryable =
+        result.kind === "network"
+          ? call.replaySafe || !result.reachedServer
+          : result.status === 429 || (call.replaySafe && RETRYABLE_STATUS.has(result.status));
+      if (!retryable || attempt >= MAX_RETRIES) {
+        if (result.kind === "network") throw this.finalError(call, result);
+        return result;
+      }
+      await this.backoff(
+        call,
+        attempt,
+        describe(result),
+        result.kind === "response" ? result.headers : undefined,
+      );
+    }
+  }
+
+  private async send(call: Call, attempt: number): Promise<Attempt> {
+    const { endpoint, projectId, apiKey, timeoutMs } = this.connection;
+    const headers: Record<string, string> = {
+      "x-appwrite-project": projectId,
+      "x-appwrite-key": apiKey,
+      "x-appwrite-response-format": RESPONSE_FORMAT,
+      "user-agent": `${USER_AGENT}/${PACKAGE_VERSION}`,
+    };
+    let payload: string | undefined;
+    if (call.body !== undefined) {
+      payload = JSON.stringify(call.body);
+      headers["content-type"] = "application/json";
+    }
+    try {
+      const response = await request(`${endpoint}${call.path}`, {
+        method: call.method,
+        headers,
+        body: payload,
+        dispatcher: this.agent,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      const body = await response.body.text();
+      return { kind: "response", status: response.statusCode, headers: response.headers, body };
+    } catch (error) {
+      return networkFailure(error);
+    }
+  }
+
+  /** Waits before the next attempt: Retry-After when the server sent one, else full jitter. */
+  private async backoff(
+    call: Call,
+    attempt: number,
+    reason: string,
+    headers?: Record<string, string | string[] | undefined>,
+  ): Promise<void> {
+    const retryAfter = headers ? retryAfterMs(headers["retry-after"]) : undefined;
+    // Full jitter: parallel applies that failed together must not retry together.
+    const exponential = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
+    const delay = Math.min(MAX_DELAY_MS, retryAfter ?? Math.random() * exponential);
+    this.options.onRetry?.(
+      `retrying ${call.operation} after ${reason} (attempt ${attempt + 2} of ${MAX_RETRIES + 1}, waiting ${(delay / 1000).toFixed(1)} s)`,
+    );
+    await (this.options.sleep ?? defaultSleep)(delay);
+  }
+
+  private apiError(call: Call, result: Extract<Attempt, { kind: "response" }>): AppwriteApiError {
+    const parsed = parseErrorBody(result.body);
+    let type = parsed.type;
+    // A server older than 1.9 has no /v1/webhooks route; some versions answer with HTML.
+    if (result.status === 404 && (type === "general_route_not_found" || (type === "" && parsed.isHtml))) {
+      type = "general_route_not_found";
+    }
+    const message = this.redact(parsed.message || `unexpected answer`);
+    const hint = hintFor(type, { scope: call.scope, projectId: this.connection.projectId });
+    return new AppwriteApiError(call.operation, result.status, type, message, hint);
+  }
+
+  private finalError(call: Call, result: Attempt): Error {
+    if (result.kind === "response") return this.apiError(call, result);
+    return new AppwriteTransportError(call.operation, result.code, this.redact(result.detail));
+  }
+
+  private redact(text: string): string {
+    return redact(text, [this.connection.apiKey, ...(this.options.secrets ?? [])]);
+  }
+}
+
+/** Appwrite pages default to 25; 100 keeps list calls few without large responses. */
+export const PAGE_SIZE = 100;
+
+function parseJson<T>(body: string): T {
+  return JSON.parse(body) as T;
+}
+
+function errorType(body: string): string {
+  return parseErrorBody(body).type;
+}
+
+function parseErrorBody(body: string): { type: string; message: string; isHtml: boolean } {
+  try {
+    const parsed = JSON.parse(body) as { type?: unknown; message?: unknown };
+    return {
+      type: typeof parsed.type === "string" ? parsed.type : "",
+      message: typeof parsed.message === "string" ? parsed.message : "",
+      isHtml: false,
+    };
+  } catch {
+    return { type: "", message: body.slice(0, 200), isHtml: /<html|<!doctype/i.test(body) };
+  }
+}
+
+function describe(result: Attempt): string {
+  return result.kind === "response" ? `HTTP ${result.status}` : result.detail;
+}
+
+/** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function retryAfterMs(value: string | string[] | undefined): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/**
+ * Classifies a failed request. `reachedServer` is false only when the request provably never
+ * left: the connection was refused or never opened. Anything else may have been processed.
+ */
+function networkFailure(error: unknown): Extract<Attempt, { kind: "network" }> {
+  const code = errorCode(error);
+  const neverSent = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"].includes(code);
+  const detail =
+    error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError
+      ? "no answer within the timeout"
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  return { kind: "network", code, detail, reachedServer: !neverSent };
+}
+
+function errorCode(error: unknown): string {
+  if (error && typeof error === "object") {
+    const direct = (error as { code?: unknown }).code;
+    const cause = (error as { cause?: { code?: unknown } }).cause?.code;
+    if (typeof cause === "string" && (direct === undefined || direct === "UND_ERR_SOCKET")) return cause;
+    if (typeof direct === "string") return direct;
+  }
+  return "UNKNOWN";
+}

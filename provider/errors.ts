@@ -1,0 +1,87 @@
+/**
+ * Typed errors with messages that name the operation, Appwrite's error type and the fix.
+ * Every message passes through `redact` before it is built, because Pulumi prints provider
+ * errors verbatim to the console and CI logs.
+ */
+
+/** Replaces every occurrence of each secret with a marker. Short strings are left alone: they are not secrets we hold. */
+export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) result = result.split(secret).join("[redacted]");
+  }
+  return result;
+}
+
+/** What to do about an Appwrite error type, keyed by `type`. */
+const HINTS: Record<string, (context: { scope: string; projectId: string }) => string> = {
+  general_unauthorized_scope: ({ scope }) =>
+    `the API key lacks the ${scope} scope; add it to the key in the Appwrite console (Overview → API keys)`,
+  user_unauthorized: ({ projectId }) =>
+    `the API key is not valid for project "${projectId}"; check appwrite:apiKey / APPWRITE_API_KEY`,
+  project_id_missing: ({ projectId }) =>
+    `the API key belongs to another project than "${projectId}"; check appwrite:projectId / APPWRITE_PROJECT_ID`,
+  project_not_found: ({ projectId }) =>
+    `no project "${projectId}" exists on this server; check the project ID`,
+  project_key_expired: () => "the API key has expired; create a new key in the Appwrite console",
+  general_rate_limit_exceeded: () =>
+    "the server kept rate-limiting after the retries; run the command again later",
+  webhook_not_found: () =>
+    "the webhook no longer exists on the server; run `pulumi refresh` to reconcile state",
+  general_route_not_found: () =>
+    "this server has no /v1/webhooks API: pulumi-appwrite-webhooks needs Appwrite 1.9 or later",
+};
+
+export class AppwriteApiError extends Error {
+  constructor(
+    /** What we were doing, e.g. "create webhook hooks-1". */
+    readonly operation: string,
+    readonly status: number,
+    /** Appwrite's error `type`, e.g. "general_argument_invalid"; "" when the body was not Appwrite's. */
+    readonly type: string,
+    readonly appwriteMessage: string,
+    readonly hint: string | undefined,
+  ) {
+    super(
+      `Appwrite refused to ${operation}: HTTP ${status}${type ? ` ${type}` : ""}: ${appwriteMessage}` +
+        (hint ? `. Fix: ${hint}` : ""),
+    );
+    this.name = "AppwriteApiError";
+  }
+}
+
+export function hintFor(type: string, context: { scope: string; projectId: string }): string | undefined {
+  return HINTS[type]?.(context);
+}
+
+/** A request that never got an HTTP answer (reset, timeout, DNS) after all retries. */
+export class AppwriteTransportError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly causeCode: string,
+    detail: string,
+  ) {
+    super(
+      `Could not ${operation}: ${detail} (${causeCode}). Check the endpoint and the network, then run again.`,
+    );
+    this.name = "AppwriteTransportError";
+  }
+}
+
+/**
+ * Pulumi's partial-failure shape: the dynamic provider server reports an error carrying `id`
+ * as "created but failed to initialise", so the engine records the resource in state
+ * instead of orphaning it. `properties` must include `__provider`, or a later delete cannot
+ * load the provider code.
+ */
+export class ResourceInitError extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+    readonly reasons: string[],
+  ) {
+    super(message);
+    this.name = "ResourceInitError";
+  }
+}

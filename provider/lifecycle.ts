@@ -1,0 +1,365 @@
+/**
+ * The Webhook lifecycle as plain async functions on plain data: check, diff, create, read,
+ * update, delete. No Pulumi Outputs reach this file, and no HTTP either: calls go through
+ * the client. The serialized shim loads this module at run time in the provider process.
+ */
+import { AppwriteClient, type AppwriteWebhook } from "./client";
+import {
+  MissingConnectionSettingError,
+  missingSettingMessage,
+  normalizeEndpoint,
+  resolveConnection,
+  resolveSetting,
+  setStackConfig,
+  type StackConfig,
+} from "./config";
+import { AppwriteApiError, ResourceInitError } from "./errors";
+import { validateArgs, type CheckFailure, type WebhookInputs, type WebhookState } from "./schema";
+import {
+  IDENTITY_FIELDS,
+  WEBHOOK_FIELDS,
+  compact,
+  generateWebhookId,
+  inputsFromState,
+  sameEvents,
+  toBody,
+  toState,
+  withLiveFields,
+  type SecretFacts,
+} from "./state";
+
+/** The value Pulumi passes for an input that is not known yet during preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const isUnknown = (value: unknown): boolean => value === UNKNOWN;
+
+/** The serialized provider's own key; carried through so partial failures keep it in state. */
+const PROVIDER_KEY = "__provider";
+
+type Raw = Record<string, unknown>;
+
+export interface ConfigReader {
+  get(key: string): string | undefined;
+}
+
+export function configure(config: ConfigReader): void {
+  const stack: StackConfig = {};
+  for (const key of ["endpoint", "projectId", "apiKey", "selfSigned", "httpTimeoutSeconds"] as const) {
+    const value = config.get(`appwrite:${key}`);
+    if (value !== undefined) stack[key] = value;
+  }
+  setStackConfig(stack);
+}
+
+export interface CheckResult {
+  inputs: Raw;
+  failures: CheckFailure[];
+}
+
+/**
+ * Validates everything before any API call. Also fixes the two things a later step must not
+ * guess: the webhook ID (picked once, then kept) and the target endpoint and project
+ * (resolved from input, stack config or env), so that moving a webhook shows as a replace.
+ */
+export function check(olds: Raw, news: Raw): CheckResult {
+  const { [PROVIDER_KEY]: provider, ...raw } = news;
+  const { args, failures } = validateArgs(raw, isUnknown);
+  if (failures.length > 0) return { inputs: news, failures };
+  // With unknown values, zod may have dropped issues; pass the values on and check at `up`.
+  const declared: Raw = args ?? {
+    enabled: true,
+    tls: true,
+    eventValidation: "1.9.6",
+    adopt: false,
+    ...raw,
+  };
+
+  const connectionFailures: CheckFailure[] = [];
+  const target: Raw = {};
+  for (const setting of ["endpoint", "projectId"] as const) {
+    if (isUnknown(declared[setting])) {
+      target[setting] = UNKNOWN;
+      continue;
+    }
+    const value = resolveSetting(setting, { [setting]: declared[setting] as string | undefined });
+    if (value === undefined)
+      connectionFailures.push({ property: setting, reason: missingSettingMessage(setting) });
+    else target[setting] = setting === "endpoint" ? normalizeEndpoint(value) : value;
+  }
+  if (
+    !isUnknown(declared.apiKey) &&
+    resolveSetting("apiKey", { apiKey: declared.apiKey as string | undefined }) === undefined
+  ) {
+    connectionFailures.push({ property: "apiKey", reason: missingSettingMessage("apiKey") });
+  }
+  if (connectionFailures.length > 0) return { inputs: news, failures: connectionFailures };
+
+  const sameTarget = olds.endpoint === target.endpoint && olds.projectId === target.projectId;
+  const webhookId =
+    declared.webhookId ??
+    // Keep the ID picked before; a new target gets a new one, since IDs are unique per server.
+    (sameTarget && typeof olds.webhookId === "string" ? olds.webhookId : generateWebhookId());
+
+  return { inputs: compact({ ...declared, ...target, webhookId, [PROVIDER_KEY]: provider }), failures: [] };
+}
+
+export interface DiffResult {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+function differs(before: unknown, after: unknown): boolean {
+  return isUnknown(after) || JSON.stringify(before) !== JSON.stringify(after);
+}
+
+/** True when the declared secret or the rotation trigger asks for a new signing key. */
+function secretChangeRequested(olds: WebhookState, news: WebhookInputs): boolean {
+  const newSecret = news.secret !== undefined && differs(olds.secret, news.secret);
+  const newTrigger =
+    news.rotationTrigger !== undefined && differs(olds.rotationTrigger, news.rotationTrigger);
+  return newSecret || newTrigger;
+}
+
+function changedWebhookFields(olds: WebhookState, news: WebhookInputs): string[] {
+  return WEBHOOK_FIELDS.filter((field) =>
+    field === "events"
+      ? isUnknown(news.events) ||
+        (Array.isArray(news.events) && news.events.some(isUnknown)) ||
+        !sameEvents(olds.events, news.events)
+      : differs(olds[field], news[field]),
+  );
+}
+
+/**
+ * Explicit diff over declared fields only. Computed fields (attempts, logs, timestamps) and
+ * `__provider` never cause a change; `changes: false` is returned rather than undefined, which
+ * the engine would read as "unknown" and diff itself, `__provider` included.
+ */
+export function diff(_id: string, olds: WebhookState, news: WebhookInputs): DiffResult {
+  const replaces = IDENTITY_FIELDS.filter((field) => differs(olds[field], news[field]));
+  const updates = [
+    ...changedWebhookFields(olds, news),
+    ...(secretChangeRequested(olds, news) ? ["secret"] : []),
+    // No API call, but state must carry the key delete will use, and the validation mode.
+    ...(["apiKey", "eventValidation", "rotationTrigger"] as const).filter((field) =>
+      differs(olds[field], news[field]),
+    ),
+  ];
+  return {
+    changes: replaces.length > 0 || updates.length > 0,
+    replaces,
+    // Webhook IDs are unique across an Appwrite server: moving the same ID to another project on
+    // the same server must delete the old webhook first, or the create fails with 409.
+    deleteBeforeReplace:
+      replaces.length > 0 && news.webhookId === olds.webhookId && news.endpoint === olds.endpoint,
+  };
+}
+
+function clientFor(target: Partial<WebhookInputs>): AppwriteClient {
+  const connection = resolveConnection({
+    endpoint: target.endpoint,
+    projectId: target.projectId,
+    apiKey: target.apiKey,
+  });
+  return new AppwriteClient(connection, {
+    secrets: [target.secret, target.authPassword].filter((s): s is string => typeof s === "string"),
+    onRetry: (message) => console.error(`pulumi-appwrite-webhooks: ${message}`),
+  });
+}
+
+const now = (): string => new Date().toISOString();
+
+export interface CreateResult {
+  id: string;
+  outs: WebhookState;
+}
+
+export async function create(inputs: WebhookInputs & Raw): Promise<CreateResult> {
+  const client = clientFor(inputs);
+  const id = inputs.webhookId;
+  let created: AppwriteWebhook;
+  let recovered: boolean;
+  try {
+    const outcome = await client.create(id, toBody(inputs), inputs.secret);
+    created = outcome.webhook;
+    recovered = outcome.recoveredAfterLostResponse;
+  } catch (error) {
+    if (error instanceof AppwriteApiError && error.type === "webhook_already_exists") {
+      if (inputs.adopt) return adopt(client, inputs);
+      throw await alreadyExistsError(client, inputs);
+    }
+    throw error;
+  }
+  if (!recovered) {
+    const secret: SecretFacts = { secret: created.secret, secretSource: inputs.secret ? "user" : "appwrite" };
+    return { id, outs: toState(inputs, created, secret) };
+  }
+  // The POST was written but its answer, with the only copy of a generated key, was lost.
+  // Make state certain: send the desired state again and set the key we will record.
+  return converge(client, inputs, created, "the create request's answer was lost");
+}
+
+/**
+ * Brings an existing webhook to the declared state and makes its key known: the declared
+ * secret, or a fresh server-generated one. Any failure after this point still records the
+ * webhook in state (Pulumi's partial-failure shape), so nothing is orphaned.
+ */
+async function converge(
+  client: AppwriteClient,
+  inputs: WebhookInputs & Raw,
+  existing: AppwriteWebhook,
+  why: string,
+): Promise<CreateResult> {
+  const id = inputs.webhookId;
+  let current = existing;
+  try {
+    current = await client.update(id, toBody(inputs));
+    const rotated = await client.updateSecret(id, inputs.secret);
+    const secret: SecretFacts = {
+      secret: rotated.secret,
+      secretSource: inputs.secret ? "user" : "appwrite",
+      secretRotatedAt: now(),
+    };
+    return { id, outs: toState(inputs, rotated, secret) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const properties = {
+      ...toState(inputs, current, { secret: "", secretSource: "appwrite" }),
+      [PROVIDER_KEY]: inputs[PROVIDER_KEY],
+    };
+    throw new ResourceInitError(
+      `webhook ${id} exists (${why}) but its signing key could not be set: ${reason}. ` +
+        "It is recorded in state; run `pulumi up` again to finish (the key will be rotated).",
+      id,
+      properties,
+      [reason],
+    );
+  }
+}
+
+async function adopt(client: AppwriteClient, inputs: WebhookInputs & Raw): Promise<CreateResult> {
+  const existing = await client.find(inputs.webhookId);
+  if (!existing) throw await alreadyExistsError(client, inputs);
+  console.error(
+    `pulumi-appwrite-webhooks: adopting existing webhook ${inputs.webhookId}; its signing key is ` +
+      (inputs.secret ? "set to the declared secret" : "rotated") +
+      ". Receivers need the new key (see the secret output).",
+  );
+  return converge(client, inputs, existing, "adopted");
+}
+
+async function alreadyExistsError(client: AppwriteClient, inputs: WebhookInputs): Promise<Error> {
+  const ours = await client.find(inputs.webhookId);
+  return new Error(
+    ours
+      ? `webhook ${inputs.webhookId} already exists in project ${inputs.projectId}. To manage it with Pulumi, ` +
+          "set `adopt: true` on this Webhook (its signing key is then replaced by the declared `secret` or a new one), " +
+          "or choose another webhookId."
+      : `webhook ID ${inputs.webhookId} is taken by a webhook of another project on this server ` +
+          "(Appwrite webhook IDs are unique per server). Choose another webhookId, or omit it to let the provider pick one.",
+  );
+}
+
+export interface ReadResult {
+  id: string;
+  props?: WebhookState;
+  inputs?: Partial<WebhookInputs>;
+}
+
+/**
+ * Refresh: the live fields from the server and, since the API returns the secret as "", the
+ * key kept from state. A webhook that is gone returns an empty ID, so refresh drops it.
+ */
+export async function read(id: string, props: WebhookState): Promise<ReadResult> {
+  const live = await clientFor(props).find(id);
+  if (!live) return { id: "" };
+  const state = withLiveFields(props, live);
+  return { id, props: state, inputs: inputsFromState(state) };
+}
+
+export interface UpdateResult {
+  outs: WebhookState;
+}
+
+/**
+ * PUT the full desired state (PUT resets omitted fields), only when a stored field changed, so
+ * that a key rotation alone does not reset `attempts`. Then PATCH the secret when asked, and
+ * keep the key it replaces as `previousSecret` for the receivers' rotation window.
+ */
+export async function update(
+  id: string,
+  olds: WebhookState,
+  news: WebhookInputs & Raw,
+): Promise<UpdateResult> {
+  const client = clientFor(news);
+  let state: WebhookState = compact({
+    ...olds,
+    ...Object.fromEntries(
+      Object.keys(olds)
+        .filter((key) => key in INPUT_DEFAULTS)
+        .map((key) => [key, undefined]),
+    ),
+    ...news,
+    secret: olds.secret,
+    secretSource: olds.secretSource,
+  });
+  if (changedWebhookFields(olds, news).length > 0) {
+    try {
+      state = withLiveFields(state, await client.update(id, toBody(news)));
+    } catch (error) {
+      if (error instanceof AppwriteApiError && error.type === "webhook_not_found") {
+        throw new Error(
+          `webhook ${id} was deleted outside Pulumi. Run \`pulumi refresh\` to drop it from state, then \`pulumi up\` to create it again.`,
+        );
+      }
+      throw error;
+    }
+  }
+  if (!secretChangeRequested(olds, news)) return { outs: state };
+  const userSecret = news.secret !== undefined && news.secret !== olds.secret ? news.secret : undefined;
+  try {
+    const rotated = await client.updateSecret(id, userSecret);
+    return {
+      outs: withLiveFields(
+        {
+          ...state,
+          secret: rotated.secret,
+          secretSource: userSecret === undefined ? "appwrite" : "user",
+          previousSecret: olds.secret,
+          secretRotatedAt: now(),
+        },
+        rotated,
+      ),
+    };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    // The PUT may have applied; record it with the key that is still in force.
+    throw new ResourceInitError(
+      `webhook ${id} was updated but its signing key was not changed: ${reason}`,
+      id,
+      {
+        ...state,
+        // Keep the old trigger so the next `up` asks for the rotation again.
+        rotationTrigger: olds.rotationTrigger,
+        [PROVIDER_KEY]: news[PROVIDER_KEY],
+      },
+      [reason],
+    );
+  }
+}
+
+/** Optional inputs that a program may drop; dropping them must clear them from state too. */
+const INPUT_DEFAULTS: Record<string, true> = {
+  authUsername: true,
+  authPassword: true,
+  secret: true,
+  rotationTrigger: true,
+  apiKey: true,
+};
+
+/** DELETE; a webhook that is already gone counts as deleted. */
+export async function remove(id: string, props: WebhookState): Promise<void> {
+  await clientFor(props).delete(id);
+}
+
+export { MissingConnectionSettingError };

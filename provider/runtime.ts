@@ -1,0 +1,31 @@
+/**
+ * The code the serialized provider loads at run time, by package name, from the program's
+ * directory. Keeping the logic here rather than in `__provider` means an upgrade of this
+ * package reaches existing resources on the next refresh, update or delete, without a replace.
+ *
+ * Every entry returns a promise, so the shim can delegate with a bare `return` (the shim's
+ * text is stored once per resource; each byte saved there is saved N times).
+ */
+import * as lifecycle from "./lifecycle";
+import type { WebhookInputs, WebhookState } from "./schema";
+
+type Raw = Record<string, unknown>;
+
+export async function configure(config: lifecycle.ConfigReader): Promise<void> {
+  lifecycle.configure(config);
+}
+
+export async function check(olds: Raw, news: Raw): Promise<lifecycle.CheckResult> {
+  return lifecycle.check(olds, news);
+}
+
+export async function diff(
+  id: string,
+  olds: WebhookState,
+  news: WebhookInputs,
+): Promise<lifecycle.DiffResult> {
+  return lifecycle.diff(id, olds, news);
+}
+
+export const { create, read, update, remove } = lifecycle;
+export { PACKAGE_VERSION } from "./version";

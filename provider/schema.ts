@@ -1,0 +1,225 @@
+/**
+ * The one source of validation for `Webhook` inputs. The zod schema defines the rules Appwrite
+ * 1.9.6 enforces (plus the few this package adds on purpose, each marked), the TypeScript types
+ * derive from it, and `check` turns its issues into Pulumi check failures, one per property.
+ */
+import { z } from "zod";
+import { isValidEvent, suggestEvent, type EventValidationMode } from "./events";
+import { webhookUrlProblem } from "./url-rules";
+
+/** Appwrite's CustomId: 1–36 of [A-Za-z0-9._-], not starting with a special character. */
+export const WEBHOOK_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/;
+export const MAX_EVENTS = 100;
+/** Event strings live in a 255-character column. */
+export const MAX_EVENT_LENGTH = 255;
+
+/** Appwrite counts characters with mb_strlen, i.e. code points, not UTF-16 units. */
+const codePoints = (value: string): number => [...value].length;
+
+function text(field: string, min: number, max: number, why = "Appwrite's limit") {
+  return z.string({ error: `${field} must be a string` }).superRefine((value, ctx) => {
+    const length = codePoints(value);
+    if (length >= min && length <= max) return;
+    ctx.addIssue({
+      code: "custom",
+      message:
+        min === 1 && length === 0
+          ? `${field} must not be empty (Appwrite rejects ""; omit the field instead)`
+          : `${field} must be ${min}–${max} characters (${why}), got ${length}`,
+    });
+  });
+}
+
+const eventValidationSchema = z.enum(["1.9.6", "main", "off"], {
+  error: 'eventValidation must be "1.9.6" (default), "main" (Appwrite main-branch event names) or "off"',
+});
+
+const webhookIdSchema = z
+  .string({ error: "webhookId must be a string" })
+  .refine((value) => value !== "unique()", {
+    message: 'webhookId "unique()" is not allowed: omit webhookId and the provider picks a stable ID once',
+  })
+  .refine((value) => value === "unique()" || WEBHOOK_ID_PATTERN.test(value), {
+    message:
+      "webhookId must be 1–36 characters of a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character",
+  });
+
+const urlSchema = z.string({ error: "url must be a string" }).superRefine((value, ctx) => {
+  const problem = webhookUrlProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: `url ${problem}` });
+});
+
+const endpointSchema = z.string({ error: "endpoint must be a string" }).superRefine((value, ctx) => {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+    ctx.addIssue({
+      code: "custom",
+      message: `endpoint must be an http(s) URL such as https://cloud.appwrite.io/v1`,
+    });
+  } else if (!/\/v1\/?$/.test(parsed.pathname)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `endpoint must end with /v1 (for example ${parsed.origin}/v1), got path "${parsed.pathname}"`,
+    });
+  }
+});
+
+/** The fields a program declares. Connection fields may also come from stack config or env. */
+export const webhookArgsSchema = z
+  .strictObject(
+    {
+      name: text("name", 1, 128),
+      url: urlSchema,
+      events: z
+        .array(z.string({ error: "each event must be a string" }), {
+          error: "events must be a list of strings",
+        })
+        .max(MAX_EVENTS, { message: `events must have at most ${MAX_EVENTS} entries (Appwrite's limit)` }),
+      enabled: z.boolean({ error: "enabled must be true or false" }).default(true),
+      // Secure by default: Appwrite's own default is tls=false (certificates not verified).
+      tls: z.boolean({ error: "tls must be true or false" }).default(true),
+      // 255, not the API's 256: the value lives in a 255-character column and 256 fails as a 500.
+      authUsername: text("authUsername", 1, 255, "Appwrite stores it in a 255-character column").optional(),
+      authPassword: text("authPassword", 1, 256).optional(),
+      webhookId: webhookIdSchema.optional(),
+      secret: text("secret", 8, 256).optional(),
+      rotationTrigger: z
+        .union([z.string(), z.number()], { error: "rotationTrigger must be a string or a number" })
+        .optional(),
+      projectId: z
+        .string({ error: "projectId must be a string" })
+        .regex(WEBHOOK_ID_PATTERN, {
+          message: "projectId must be 1–36 characters of a-z, A-Z, 0-9, period, hyphen and underscore",
+        })
+        .optional(),
+      endpoint: endpointSchema.optional(),
+      apiKey: z
+        .string({ error: "apiKey must be a string" })
+        .min(1, { message: "apiKey must not be empty" })
+        .optional(),
+      eventValidation: eventValidationSchema.default("1.9.6"),
+      adopt: z.boolean({ error: "adopt must be true or false" }).default(false),
+    },
+    {
+      error: (issue) =>
+        issue.code === "unrecognized_keys" ? `unknown input ${issue.keys.join(", ")}` : undefined,
+    },
+  )
+  .superRefine((args, ctx) => {
+    validateEvents(args.events, args.eventValidation, ctx);
+    // Appwrite sends basic auth only when both are set; one without the other is always a mistake.
+    if ((args.authUsername === undefined) !== (args.authPassword === undefined)) {
+      const missing = args.authUsername === undefined ? "authUsername" : "authPassword";
+      ctx.addIssue({
+        code: "custom",
+        path: [missing],
+        message: `${missing} is required when ${missing === "authUsername" ? "authPassword" : "authUsername"} is set: Appwrite sends basic auth only when both are present`,
+      });
+    }
+  });
+
+function validateEvents(events: string[], mode: EventValidationMode, ctx: z.RefinementCtx): void {
+  events.forEach((event, index) => {
+    if (codePoints(event) > MAX_EVENT_LENGTH) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["events", index],
+        message: `events[${index}] must be at most ${MAX_EVENT_LENGTH} characters`,
+      });
+    } else if (mode !== "off" && !isValidEvent(event, mode)) {
+      const suggestion = suggestEvent(event);
+      ctx.addIssue({
+        code: "custom",
+        path: ["events", index],
+        message:
+          `events[${index}] "${event}" is not an Appwrite ${mode} event name` +
+          (suggestion ? ` (did you mean "${suggestion}"?)` : "") +
+          `. Use forms like users.*.create or buckets.*.files.*; set eventValidation: "off" for a newer server`,
+      });
+    }
+  });
+}
+
+/** What the program declares, as the lifecycle receives it (after Pulumi resolves Outputs). */
+export type WebhookArgsInput = z.input<typeof webhookArgsSchema>;
+export type WebhookArgsChecked = z.output<typeof webhookArgsSchema>;
+
+/**
+ * Checked inputs as stored in state: the args with defaults applied, plus the ID the provider
+ * picked and the connection target it resolved, so a later config change shows as a replace.
+ */
+export interface WebhookInputs extends WebhookArgsChecked {
+  webhookId: string;
+  endpoint: string;
+  projectId: string;
+}
+
+/** Where the current signing key came from. */
+export type SecretSource = "user" | "appwrite";
+
+/** Outputs as stored in state. Everything `delete`, `read` and `update` need lives here. */
+export interface WebhookState extends WebhookInputs {
+  secret: string;
+  secretSource: SecretSource;
+  previousSecret?: string;
+  secretRotatedAt?: string;
+  createdAt: string;
+  updatedAt: string;
+  attempts: number;
+  logs: string;
+}
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/**
+ * Validates raw inputs. `isUnknown` tells which values are not known yet (preview of a value
+ * computed by another resource): issues on those are dropped, since the value is checked again
+ * at `up` time.
+ */
+export function validateArgs(
+  raw: Record<string, unknown>,
+  isUnknown: (value: unknown) => boolean,
+): { args?: WebhookArgsChecked; failures: CheckFailure[] } {
+  const result = webhookArgsSchema.safeParse(raw);
+  if (result.success) return { args: result.data, failures: [] };
+  const failures: CheckFailure[] = [];
+  const seen = new Set<string>();
+  for (const issue of result.error.issues) {
+    if (pathTouchesUnknown(raw, issue.path, isUnknown)) continue;
+    const property = issue.path.length > 0 ? String(issue.path[0]) : unknownKeyProperty(issue);
+    const reason = issue.message;
+    const key = `${property}\u0000${reason}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    failures.push({ property, reason });
+  }
+  return { failures };
+}
+
+function unknownKeyProperty(issue: z.core.$ZodIssue): string {
+  return issue.code === "unrecognized_keys" ? (issue.keys[0] ?? "") : "";
+}
+
+function pathTouchesUnknown(
+  raw: Record<string, unknown>,
+  path: readonly PropertyKey[],
+  isUnknown: (value: unknown) => boolean,
+): boolean {
+  let current: unknown = raw;
+  for (const key of path) {
+    if (isUnknown(current)) return true;
+    if (current === null || typeof current !== "object") return false;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  if (isUnknown(current)) return true;
+  // A list with an unknown element may fail as a whole (e.g. the events rule), so drop those too.
+  return Array.isArray(current) && current.some(isUnknown);
+}
