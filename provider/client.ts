@@ -201,7 +201,7 @@ export class AppwriteClient {
       scope: "webhooks.write",
     };
     for (let attempt = 0; ; attempt++) {
-      const result = await this.send(call, attempt);
+      const result = await this.send(call);
       if (result.kind === "response" && result.status < 300) {
         return { webhook: parseJson<AppwriteWebhook>(result.body), recoveredAfterLostResponse: false };
       }
@@ -286,7 +286,7 @@ export class AppwriteClient {
   /** Sends with the retry policy; returns the final HTTP answer or throws a transport error. */
   private async withRetries(call: Call): Promise<Extract<Attempt, { kind: "response" }>> {
     for (let attempt = 0; ; attempt++) {
-      const result = await this.send(call, attempt);
+      const result = await this.send(call);
       const retryable =
         result.kind === "network"
           ? call.replaySafe || !result.reachedServer
@@ -304,7 +304,7 @@ export class AppwriteClient {
     }
   }
 
-  private async send(call: Call, attempt: number): Promise<Attempt> {
+  private async send(call: Call): Promise<Attempt> {
     const { endpoint, projectId, apiKey, timeoutMs } = this.connection;
     const headers: Record<string, string> = {
       "x-appwrite-project": projectId,

@@ -10,6 +10,8 @@
  * (Pulumi's serializer parses this code with TypeScript 3.8).
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type * as NodeModule from "node:module";
+import type * as NodePath from "node:path";
 import type * as Runtime from "./runtime";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any --
@@ -20,8 +22,8 @@ import type * as Runtime from "./runtime";
  * below is stored per resource, so comments stay out here.
  */
 function runtime(): typeof Runtime {
-  return (require("module") as typeof import("module")).createRequire(
-    (require("path") as typeof import("path")).join(process.cwd(), "package.json"),
+  return (require("module") as typeof NodeModule).createRequire(
+    (require("path") as typeof NodePath).join(process.cwd(), "package.json"),
   )("pulumi-appwrite-webhooks/runtime") as typeof Runtime;
 }
 
