@@ -2,8 +2,29 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    reporters: ["default", "./test/support/summary-reporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "fast",
+          include: ["test/unit/**/*.test.ts", "test/contract/**/*.test.ts", "test/receiver/**/*.test.ts", "test/provider/**/*.test.ts"],
+        },
+      },
+      {
+        // The real engine: one file at a time, since each `pulumi up` already uses both cores.
+        extends: true,
+        test: {
+          name: "engine",
+          include: ["test/e2e/**/*.test.ts", "test/reliability/**/*.test.ts", "test/bench/**/*.test.ts"],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          // Provisioning the engine from cold builds it with Go (minutes); it is cached afterwards.
+          hookTimeout: 30 * 60_000,
+        },
+      },
+    ],
   },
 });

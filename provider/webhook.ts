@@ -85,11 +85,19 @@ export class Webhook extends pulumi.dynamic.Resource {
   constructor(name: string, args: WebhookArgs, opts?: pulumi.CustomResourceOptions) {
     // A fresh object: the base constructor adds `__provider` to it.
     const props = {
+      // Every output is seeded, even when the arg is omitted: the SDK creates output
+      // properties only for keys present here.
+      webhookId: undefined,
+      enabled: undefined,
+      tls: undefined,
+      authUsername: undefined,
+      rotationTrigger: undefined,
+      projectId: undefined,
+      endpoint: undefined,
       ...args,
       authPassword: asSecret(args.authPassword),
       secret: asSecret(args.secret),
       apiKey: asSecret(args.apiKey),
-      // Declared so the SDK creates the output properties.
       previousSecret: undefined,
       secretRotatedAt: undefined,
       secretSource: undefined,

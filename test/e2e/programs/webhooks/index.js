@@ -1,0 +1,29 @@
+"use strict";
+// Declares one Webhook per entry of the `e2e:webhooks` config object, so each end-to-end test
+// shapes the program through config alone. Secret args come from the secret config
+// `e2e:secrets` ({ <name>: { secret, authPassword } }) so they never sit in plain config.
+const pulumi = require("@pulumi/pulumi");
+const { Webhook } = require("pulumi-appwrite-webhooks");
+
+const config = new pulumi.Config("e2e");
+const webhooks = config.requireObject("webhooks");
+const secrets = config.getSecretObject("secrets") ?? pulumi.secret({});
+
+for (const [name, args] of Object.entries(webhooks)) {
+  const secretArg = (key) => secrets.apply((all) => (all[name] && all[name][key]) || undefined);
+  const declared = { ...args };
+  if (args.useSecret) declared.secret = secretArg("secret");
+  if (args.useAuthPassword) declared.authPassword = secretArg("authPassword");
+  delete declared.useSecret;
+  delete declared.useAuthPassword;
+  const webhook = new Webhook(name, declared);
+  // Flat exports: one output per value, so the secret flag of each is visible on its own.
+  exports[`${name}_webhookId`] = webhook.webhookId;
+  exports[`${name}_enabled`] = webhook.enabled;
+  exports[`${name}_attempts`] = webhook.attempts;
+  exports[`${name}_events`] = webhook.events;
+  exports[`${name}_secret`] = webhook.secret;
+  exports[`${name}_previousSecret`] = webhook.previousSecret;
+  exports[`${name}_secretRotatedAt`] = webhook.secretRotatedAt;
+  exports[`${name}_authPassword`] = webhook.authPassword;
+}

@@ -1,0 +1,105 @@
+/**
+ * The real Pulumi engine for tests, the demo and benchmarks: provisions it (a `pulumi` on PATH,
+ * or the pinned build from the Go module proxy) and opens stacks on a local file backend, so
+ * nothing talks to Pulumi Cloud or downloads plugins.
+ */
+import { execFile } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+
+const run = promisify(execFile);
+
+export const REPO_ROOT = resolve(__dirname, "..", "..");
+/** Stack working copies live inside the repository, so the program resolves this package by self-reference. */
+export const WORK_ROOT = join(REPO_ROOT, ".work");
+
+let engineBin: Promise<string> | undefined;
+
+/** The directory holding `pulumi`, the Node language host and the dynamic-provider plugin script. */
+export function provisionEngine(): Promise<string> {
+  engineBin ??= run("bash", [join(REPO_ROOT, "scripts", "setup-pulumi.sh")], {
+    cwd: REPO_ROOT,
+    maxBuffer: 16 * 1024 * 1024,
+    timeout: 30 * 60 * 1000,
+  }).then(({ stdout }) => {
+    const lines = stdout.trim().split("\n");
+    const bin = lines[lines.length - 1]?.trim();
+    if (!bin || !existsSync(join(bin, "pulumi"))) throw new Error(`setup-pulumi printed no bin directory:\n${stdout}`);
+    return bin;
+  });
+  return engineBin;
+}
+
+export interface StackOptions {
+  /** A program folder under test/e2e/programs (or any folder) copied into a fresh working copy. */
+  program: string;
+  stackName?: string;
+  /** Plain stack config, `key` → value, e.g. `appwrite:endpoint`. */
+  config?: Record<string, string>;
+  /** Secret stack config. */
+  secretConfig?: Record<string, string>;
+  /** Extra environment for the engine and the provider process. */
+  env?: Record<string, string>;
+}
+
+export interface StackFixture {
+  stack: Stack;
+  workDir: string;
+  backendDir: string;
+  env: Record<string, string>;
+  /** Destroys what is left and removes the stack, the working copy and the backend. */
+  dispose(): Promise<void>;
+}
+
+export const PASSPHRASE = "e2e-passphrase";
+
+/** The environment every engine run gets: local backend, no update checks, no plugin downloads. */
+export function engineEnv(bin: string, backendDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PULUMI_BACKEND_URL: `file://${backendDir}`,
+    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+    PULUMI_HOME: join(backendDir, ".pulumi-home"),
+    // The plugin script runs plain `node`: it must be the Node 24 of node_modules/.bin.
+    PATH: [bin, join(REPO_ROOT, "node_modules", ".bin"), process.env.PATH ?? ""].join(":"),
+    ...extra,
+  };
+}
+
+export async function openStack(options: StackOptions): Promise<StackFixture> {
+  const bin = await provisionEngine();
+  mkdirSync(WORK_ROOT, { recursive: true });
+  const workDir = mkdtempSync(join(WORK_ROOT, `${options.program.split("/").pop() ?? "program"}-`));
+  cpSync(resolve(REPO_ROOT, options.program), workDir, { recursive: true });
+  const backendDir = mkdtempSync(join(tmpdir(), "pulumi-backend-"));
+  const env = engineEnv(bin, backendDir, options.env);
+  const pulumiCommand = await PulumiCommand.get({ root: dirname(bin), skipVersionCheck: true });
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName: options.stackName ?? "e2e", workDir },
+    { pulumiCommand, envVars: env, pulumiHome: env.PULUMI_HOME },
+  );
+  for (const [key, value] of Object.entries(options.config ?? {})) await stack.setConfig(key, { value });
+  for (const [key, value] of Object.entries(options.secretConfig ?? {})) {
+    await stack.setConfig(key, { value, secret: true });
+  }
+  return {
+    stack,
+    workDir,
+    backendDir,
+    env,
+    async dispose() {
+      try {
+        await stack.destroy({ onOutput: () => undefined });
+        await stack.workspace.removeStack(stack.name);
+      } finally {
+        rmSync(workDir, { recursive: true, force: true });
+        rmSync(backendDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
