@@ -40,7 +40,9 @@ lock_file="$tools_dir/pulumi.lock"
 [ -f "$mod_dir/go.mod" ] && [ -f "$mod_dir/go.sum" ] || die "missing $mod_dir/go.mod or go.sum"
 
 # --- 1. a usable pulumi on PATH ---------------------------------------------------------
-if [ -z "${PULUMI_SETUP_IGNORE_PATH:-}" ] && path_pulumi="$(command -v pulumi 2>/dev/null)"; then
+# (Our own build on PATH does not count: it goes through the stamp check below.)
+if [ -z "${PULUMI_SETUP_IGNORE_PATH:-}" ] && path_pulumi="$(command -v pulumi 2>/dev/null)" &&
+  [ "$(cd "$(dirname "$path_pulumi")" && pwd -P)" != "$(cd "$bin_dir" 2>/dev/null && pwd -P)" ]; then
   path_version="$(PULUMI_SKIP_UPDATE_CHECK=true "$path_pulumi" version 2>/dev/null | head -n1 || true)"
   if [[ "$path_version" =~ ^v?3\.([0-9]+)\. ]] && [ "${BASH_REMATCH[1]}" -ge "$MIN_PATH_PULUMI_MINOR" ]; then
     path_bin_dir="$(cd "$(dirname "$path_pulumi")" && pwd)"
@@ -107,12 +109,13 @@ rm -rf "$stage" "$stamp_file"
 mkdir -p "$stage" "$bin_dir"
 
 # Command-line flags override GOFLAGS from the environment: -mod=readonly makes the build
-# fail instead of silently editing go.mod/go.sum. GOWORK=off ignores any enclosing go.work.
+# fail instead of silently editing go.mod/go.sum; -buildvcs=false avoids calling git (which
+# fails on checkouts owned by another user). GOWORK=off ignores any enclosing go.work.
 # CGO is off as in Pulumi's release builds (static binaries, no C compiler needed).
 ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$pulumi_version"
 (
   cd "$mod_dir"
-  GOWORK=off CGO_ENABLED=0 go build -mod=readonly -p 2 -trimpath -tags osusergo,grpcnotrace \
+  GOWORK=off CGO_ENABLED=0 go build -mod=readonly -buildvcs=false -p 2 -trimpath -tags osusergo,grpcnotrace \
     -ldflags "$ldflags" -o "$stage/" \
     github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
     ./pulumi-language-nodejs
