@@ -4,7 +4,7 @@
  * nothing talks to Pulumi Cloud or downloads plugins.
  */
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -102,4 +102,17 @@ export async function openStack(options: StackOptions): Promise<StackFixture> {
       }
     },
   };
+}
+
+/**
+ * Everything the file backend holds for the stack, as stored on disk: checkpoints, backups and
+ * history. (The Automation API's exportStack shows secrets in plain text, so it proves nothing
+ * about what is stored.)
+ */
+export function backendText(fixture: Pick<StackFixture, "backendDir">): string {
+  const root = join(fixture.backendDir, ".pulumi");
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => readFileSync(join(entry.parentPath, entry.name), "utf8"))
+    .join("\n");
 }

@@ -1,0 +1,83 @@
+/**
+ * A provider upgrade reaches existing resources without a replace: `__provider` in state is a
+ * shim that loads the runtime by package name, so refresh and delete run whatever version of
+ * the package is installed now. The test installs a copy of the package for a program outside
+ * the repository, runs `up`, "upgrades" the copy (its version marker changes), then shows
+ * that refresh and destroy ran the new code: the emulator saw the new User-Agent.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { REPO_ROOT, engineEnv, provisionEngine } from "../support/engine";
+import { API_KEY, PROJECT, quiet, startWorld, url, type World } from "./fixture";
+
+let world: World;
+let sandbox: string;
+
+beforeAll(async () => {
+  await provisionEngine();
+  world = await startWorld();
+  sandbox = mkdtempSync(join(tmpdir(), "upgrade-"));
+});
+afterAll(async () => {
+  await world.close();
+  rmSync(sandbox, { recursive: true, force: true });
+});
+
+/** A consumer project: the test program, the package copied into node_modules, its dependencies linked. */
+function installConsumer(): { program: string; packageJson: string } {
+  const program = join(sandbox, "program");
+  cpSync(join(REPO_ROOT, "test/e2e/programs/webhooks"), program, { recursive: true });
+  const modules = join(program, "node_modules");
+  mkdirSync(modules);
+  for (const entry of readdirSync(join(REPO_ROOT, "node_modules"))) {
+    if (!entry.startsWith(".")) symlinkSync(join(REPO_ROOT, "node_modules", entry), join(modules, entry));
+  }
+  const installed = join(modules, "pulumi-appwrite-webhooks");
+  mkdirSync(installed);
+  cpSync(join(REPO_ROOT, "package.json"), join(installed, "package.json"));
+  cpSync(join(REPO_ROOT, "dist"), join(installed, "dist"), { recursive: true });
+  writeFileSync(join(program, "package.json"), JSON.stringify({ name: "consumer", private: true }));
+  return { program, packageJson: join(installed, "package.json") };
+}
+
+const agentsFor = (method: string) =>
+  new Set(world.emulator.requests().filter((r) => r.method === method).map((r) => r.userAgent));
+
+it("refresh and destroy use the upgraded runtime, with no replace", async () => {
+  const { program, packageJson } = installConsumer();
+  const bin = await provisionEngine();
+  const backend = join(sandbox, "backend");
+  mkdirSync(backend);
+  const env = engineEnv(bin, backend);
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName: "upgrade", workDir: program },
+    { pulumiCommand: await PulumiCommand.get({ root: dirname(bin), skipVersionCheck: true }), envVars: env, pulumiHome: env.PULUMI_HOME },
+  );
+  await stack.setConfig("appwrite:endpoint", { value: world.emulator.endpoint });
+  await stack.setConfig("appwrite:projectId", { value: PROJECT });
+  await stack.setConfig("appwrite:apiKey", { value: API_KEY, secret: true });
+  await stack.setConfig("e2e:webhooks", {
+    value: JSON.stringify({ hook: { name: "U", url: url("/upgrade"), events: ["users.*"] } }),
+  });
+  await stack.up(quiet);
+  const version = (JSON.parse(readFileSync(packageJson, "utf8")) as { version: string }).version;
+  expect(agentsFor("POST")).toEqual(new Set([`pulumi-appwrite-webhooks/${version}`]));
+  const providerBefore = JSON.stringify((await stack.exportStack()).deployment).match(/"__provider":"[^"]{40}/)?.[0];
+
+  // The upgrade: a new version of the package is installed; state is untouched.
+  const manifest = JSON.parse(readFileSync(packageJson, "utf8")) as Record<string, unknown>;
+  writeFileSync(packageJson, JSON.stringify({ ...manifest, version: "99.0.0-upgraded" }));
+
+  const preview = await stack.preview(quiet);
+  expect(preview.changeSummary).toEqual({ same: 2 });
+  await stack.refresh(quiet);
+  expect(agentsFor("GET")).toEqual(new Set(["pulumi-appwrite-webhooks/99.0.0-upgraded"]));
+  await stack.destroy(quiet);
+  expect(agentsFor("DELETE")).toEqual(new Set(["pulumi-appwrite-webhooks/99.0.0-upgraded"]));
+  expect(world.emulator.webhooks(PROJECT)).toEqual([]);
+  expect(providerBefore).toBeDefined();
+  await stack.workspace.removeStack("upgrade");
+});
