@@ -11,3 +11,15 @@ export {
   type EventValidationMode,
 } from "./events";
 export { AppwriteApiError, AppwriteTransportError } from "./errors";
+export {
+  declarationSchema,
+  declarationJsonSchema,
+  parseDeclaration,
+  loadDeclaration,
+  DeclarationError,
+  type Declaration,
+  type DeclaredWebhook,
+  type SecretPolicy,
+} from "./gitops/declaration";
+export { defineWebhooks, type DefineWebhooksOptions, type DeclarationSource } from "./gitops/define";
+export { cloneWebhooks, ClonePolicyError, type CloneOptions, type CloneSecretPolicy } from "./gitops/clone";
