@@ -20,10 +20,14 @@ export const baseArgs = {
 };
 
 /** Runs check the way the engine does before create, and returns the checked inputs. */
-export function checkedInputs(endpoint: string, args: Record<string, unknown> = {}): WebhookInputs & Record<string, unknown> {
+export function checkedInputs(
+  endpoint: string,
+  args: Record<string, unknown> = {},
+): WebhookInputs & Record<string, unknown> {
   const result = check({}, { endpoint, projectId: PROJECT, apiKey: API_KEY, ...baseArgs, ...args });
   if (result.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(result.failures)}`);
-  return { ...result.inputs, __provider: "serialized-provider-text" } as unknown as WebhookInputs & Record<string, unknown>;
+  return { ...result.inputs, __provider: "serialized-provider-text" } as unknown as WebhookInputs &
+    Record<string, unknown>;
 }
 
 /**
@@ -47,7 +51,11 @@ export async function startReceiver(status = 200): Promise<Receiver> {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), path: req.url ?? "" });
+      received.push({
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        path: req.url ?? "",
+      });
       res.writeHead(status).end("ok");
     });
   });

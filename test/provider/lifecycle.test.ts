@@ -52,7 +52,10 @@ async function deliveredSignatureMatches(state: WebhookState): Promise<boolean> 
   await emulator.emit({ projectId: PROJECT, event: "users.u1.create", payload: { $id: "u1", name: "Ada" } });
   const delivery = receiver.received[before];
   if (!delivery) throw new Error("no delivery arrived");
-  return delivery.headers["x-appwrite-webhook-signature"] === expectedSignature(state.url, delivery.body, state.secret);
+  return (
+    delivery.headers["x-appwrite-webhook-signature"] ===
+    expectedSignature(state.url, delivery.body, state.secret)
+  );
 }
 
 describe("create", () => {
@@ -68,7 +71,9 @@ describe("create", () => {
   });
 
   it("sets a user-supplied secret and basic auth", async () => {
-    const { id, outs } = await create(inputs({ secret: "my-own-secret-1", authUsername: "u", authPassword: "p@ss" }));
+    const { id, outs } = await create(
+      inputs({ secret: "my-own-secret-1", authUsername: "u", authPassword: "p@ss" }),
+    );
     expect(outs).toMatchObject({ secret: "my-own-secret-1", secretSource: "user" });
     expect(liveSecret(id)).toBe("my-own-secret-1");
     expect(emulator.webhooks(PROJECT)[0]).toMatchObject({ authUsername: "u", authPassword: "p@ss" });
@@ -82,8 +87,14 @@ describe("create", () => {
   });
 
   it("explains an ID taken by another project of the same server", async () => {
-    await create({ ...inputs({ webhookId: "shared-id" }), projectId: OTHER_PROJECT, apiKey: `${API_KEY}-other` });
-    await expect(create(inputs({ webhookId: "shared-id" }))).rejects.toThrow(/another project.*unique per server/);
+    await create({
+      ...inputs({ webhookId: "shared-id" }),
+      projectId: OTHER_PROJECT,
+      apiKey: `${API_KEY}-other`,
+    });
+    await expect(create(inputs({ webhookId: "shared-id" }))).rejects.toThrow(
+      /another project.*unique per server/,
+    );
   });
 
   it("adopts an existing webhook when asked, making its secret known", async () => {
@@ -103,7 +114,12 @@ describe("read", () => {
     emulator.updateWebhook(id, { name: "renamed in console", enabled: false, attempts: 10 });
     const result = await read(id, outs);
     expect(result.id).toBe(id);
-    expect(result.props).toMatchObject({ name: "renamed in console", enabled: false, attempts: 10, secret: outs.secret });
+    expect(result.props).toMatchObject({
+      name: "renamed in console",
+      enabled: false,
+      attempts: 10,
+      secret: outs.secret,
+    });
     expect(result.inputs).toMatchObject({ name: "renamed in console", enabled: false });
     expect(result.inputs).not.toHaveProperty("secret");
     // The declared args now differ from the refreshed state: up restores them in place.
@@ -121,7 +137,13 @@ describe("read", () => {
 describe("update", () => {
   it("PUTs the full state and keeps the secret", async () => {
     const { id, outs } = await create(inputs({ authUsername: "u", authPassword: "p1" }));
-    const news = inputs({ webhookId: id, name: "renamed", events: ["users.*"], authUsername: "u", authPassword: "p1" });
+    const news = inputs({
+      webhookId: id,
+      name: "renamed",
+      events: ["users.*"],
+      authUsername: "u",
+      authPassword: "p1",
+    });
     const updated = await update(id, outs, news);
     expect(updated.outs).toMatchObject({ name: "renamed", events: ["users.*"], secret: outs.secret });
     expect(emulator.webhooks(PROJECT)[0]).toMatchObject({ name: "renamed", authPassword: "p1", tls: true });
@@ -146,7 +168,11 @@ describe("update", () => {
   it("sets a changed user-supplied secret in place", async () => {
     const { id, outs } = await create(inputs({ secret: "first-secret-1" }));
     const changed = await update(id, outs, inputs({ webhookId: id, secret: "second-secret-2" }));
-    expect(changed.outs).toMatchObject({ secret: "second-secret-2", previousSecret: "first-secret-1", secretSource: "user" });
+    expect(changed.outs).toMatchObject({
+      secret: "second-secret-2",
+      previousSecret: "first-secret-1",
+      secretSource: "user",
+    });
     expect(liveSecret(id)).toBe("second-secret-2");
   });
 
@@ -164,13 +190,19 @@ describe("update", () => {
   it("gives a clear error when the webhook was deleted out of band", async () => {
     const { id, outs } = await create(inputs());
     emulator.deleteWebhook(id);
-    await expect(update(id, outs, inputs({ webhookId: id, name: "x" }))).rejects.toThrow(/deleted outside Pulumi.*refresh/);
+    await expect(update(id, outs, inputs({ webhookId: id, name: "x" }))).rejects.toThrow(
+      /deleted outside Pulumi.*refresh/,
+    );
   });
 
   it("records the PUT and keeps the old key when the rotation fails (partial failure)", async () => {
     const { id, outs } = await create(inputs({ rotationTrigger: "a" }));
     emulator.injectFault({ kind: "status", status: 500, method: "PATCH", path: "/v1/webhooks/" });
-    const failure = await update(id, outs, inputs({ webhookId: id, name: "renamed", rotationTrigger: "b" })).catch((e: unknown) => e);
+    const failure = await update(
+      id,
+      outs,
+      inputs({ webhookId: id, name: "renamed", rotationTrigger: "b" }),
+    ).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ResourceInitError);
     const error = failure as ResourceInitError;
     expect(error.properties).toMatchObject({ name: "renamed", secret: outs.secret, rotationTrigger: "a" });
@@ -190,7 +222,14 @@ describe("delete", () => {
 
 describe("faults: each run converges with exactly one webhook and a known secret", () => {
   it("429 with Retry-After on create", async () => {
-    emulator.injectFault({ kind: "status", status: 429, retryAfter: 1, method: "POST", path: "/v1/webhooks", count: 1 });
+    emulator.injectFault({
+      kind: "status",
+      status: 429,
+      retryAfter: 1,
+      method: "POST",
+      path: "/v1/webhooks",
+      count: 1,
+    });
     const started = Date.now();
     const { outs } = await create(inputs());
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
@@ -271,7 +310,9 @@ describe("errors name the fix and never the secrets", () => {
   });
 
   it("an unknown key", async () => {
-    await expect(create({ ...inputs(), apiKey: "standard_wrong" })).rejects.toThrow(/user_unauthorized.*not valid for project/);
+    await expect(create({ ...inputs(), apiKey: "standard_wrong" })).rejects.toThrow(
+      /user_unauthorized.*not valid for project/,
+    );
   });
 
   it("connection settings come from stack config when not on the resource", async () => {

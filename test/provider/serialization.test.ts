@@ -7,7 +7,9 @@ import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import type * as Pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type * as Shim from "../../provider/shim";
 import { startEmulator, type Emulator } from "../emulator";
 import { REPO_ROOT } from "../support/engine";
 
@@ -25,9 +27,9 @@ beforeAll(async () => {
   // Values the provider must read at run time, never capture.
   process.env.APPWRITE_API_KEY = CANARY_KEY;
   process.env.APPWRITE_ENDPOINT = emulator.endpoint;
-  const pulumi = requireFromRepo("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+  const pulumi = requireFromRepo("@pulumi/pulumi") as typeof Pulumi;
   // The compiled shim, as a consumer loads it (vitest's transformed source would serialize differently).
-  const { webhookProvider } = requireFromRepo("./dist/provider/shim.js") as typeof import("../../provider/shim");
+  const { webhookProvider } = requireFromRepo("./dist/provider/shim.js") as typeof Shim;
   const serialized = await pulumi.runtime.serializeFunction(() => webhookProvider, { allowSecrets: true });
   text = serialized.text;
 });
@@ -69,7 +71,12 @@ describe("the serialized provider (__provider)", () => {
       cwd: REPO_ROOT,
       env: { ...process.env, PROVIDER_TEXT: text, APPWRITE_PROJECT_ID: "" },
     });
-    const result = JSON.parse(stdout.trim()) as { id: string; secretLength: number; keptSecret: boolean; goneId: string };
+    const result = JSON.parse(stdout.trim()) as {
+      id: string;
+      secretLength: number;
+      keptSecret: boolean;
+      goneId: string;
+    };
     expect(result).toMatchObject({ secretLength: 128, keptSecret: true, goneId: "" });
     expect(result.id).toMatch(/^[0-9a-f]{20}$/);
     expect(emulator.counters()["POST /v1/webhooks"]).toBe(1);

@@ -3,14 +3,11 @@
  * or the pinned build from the Go module proxy) and opens stacks on a local file backend, so
  * nothing talks to Pulumi Cloud or downloads plugins.
  */
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { promisify } from "node:util";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
-
-const run = promisify(execFile);
 
 export const REPO_ROOT = resolve(__dirname, "..", "..");
 /** Stack working copies live inside the repository, so the program resolves this package by self-reference. */
@@ -18,17 +15,28 @@ export const WORK_ROOT = join(REPO_ROOT, ".work");
 
 let engineBin: Promise<string> | undefined;
 
-/** The directory holding `pulumi`, the Node language host and the dynamic-provider plugin script. */
-export function provisionEngine(): Promise<string> {
-  engineBin ??= run("bash", [join(REPO_ROOT, "scripts", "setup-pulumi.sh")], {
-    cwd: REPO_ROOT,
-    maxBuffer: 16 * 1024 * 1024,
-    timeout: 30 * 60 * 1000,
-  }).then(({ stdout }) => {
-    const lines = stdout.trim().split("\n");
-    const bin = lines[lines.length - 1]?.trim();
-    if (!bin || !existsSync(join(bin, "pulumi"))) throw new Error(`setup-pulumi printed no bin directory:\n${stdout}`);
-    return bin;
+/**
+ * The directory holding `pulumi`, the Node language host and the dynamic-provider plugin script.
+ * With `showProgress`, the build's progress lines go to this process's stderr (a cold build
+ * takes minutes).
+ */
+export function provisionEngine(options: { showProgress?: boolean } = {}): Promise<string> {
+  engineBin ??= new Promise<string>((resolvePath, reject) => {
+    const child = spawn("bash", [join(REPO_ROOT, "scripts", "setup-pulumi.sh")], {
+      cwd: REPO_ROOT,
+      stdio: ["ignore", "pipe", options.showProgress ? "inherit" : "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const lines = stdout.trim().split("\n");
+      const bin = lines[lines.length - 1]?.trim();
+      if (code === 0 && bin && existsSync(join(bin, "pulumi"))) resolvePath(bin);
+      else reject(new Error(`scripts/setup-pulumi.sh failed (exit ${code}):\n${stderr}${stdout}`));
+    });
   });
   return engineBin;
 }
@@ -43,6 +51,8 @@ export interface StackOptions {
   secretConfig?: Record<string, string>;
   /** Extra environment for the engine and the provider process. */
   env?: Record<string, string>;
+  /** Run the program where it is instead of in a copy (the demo runs the root project). */
+  inPlace?: boolean;
 }
 
 export interface StackFixture {
@@ -57,7 +67,11 @@ export interface StackFixture {
 export const PASSPHRASE = "e2e-passphrase";
 
 /** The environment every engine run gets: local backend, no update checks, no plugin downloads. */
-export function engineEnv(bin: string, backendDir: string, extra: Record<string, string> = {}): Record<string, string> {
+export function engineEnv(
+  bin: string,
+  backendDir: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     PULUMI_BACKEND_URL: `file://${backendDir}`,
     PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
@@ -74,8 +88,10 @@ export function engineEnv(bin: string, backendDir: string, extra: Record<string,
 export async function openStack(options: StackOptions): Promise<StackFixture> {
   const bin = await provisionEngine();
   mkdirSync(WORK_ROOT, { recursive: true });
-  const workDir = mkdtempSync(join(WORK_ROOT, `${options.program.split("/").pop() ?? "program"}-`));
-  cpSync(resolve(REPO_ROOT, options.program), workDir, { recursive: true });
+  const workDir = options.inPlace
+    ? resolve(REPO_ROOT, options.program)
+    : mkdtempSync(join(WORK_ROOT, `${options.program.split("/").pop() ?? "program"}-`));
+  if (!options.inPlace) cpSync(resolve(REPO_ROOT, options.program), workDir, { recursive: true });
   const backendDir = mkdtempSync(join(tmpdir(), "pulumi-backend-"));
   const env = engineEnv(bin, backendDir, options.env);
   const pulumiCommand = await PulumiCommand.get({ root: dirname(bin), skipVersionCheck: true });
@@ -97,7 +113,7 @@ export async function openStack(options: StackOptions): Promise<StackFixture> {
         await stack.destroy({ onOutput: () => undefined });
         await stack.workspace.removeStack(stack.name);
       } finally {
-        rmSync(workDir, { recursive: true, force: true });
+        if (!options.inPlace) rmSync(workDir, { recursive: true, force: true });
         rmSync(backendDir, { recursive: true, force: true });
       }
     },
