@@ -34,7 +34,9 @@ afterAll(async () => {
   await world.close();
 });
 
-async function stackWith(...args: Parameters<typeof webhookStack> extends [World, ...infer Rest] ? Rest : never) {
+async function stackWith(
+  ...args: Parameters<typeof webhookStack> extends [World, ...infer Rest] ? Rest : never
+) {
   const fixture = await webhookStack(world, ...args);
   stacks.push(fixture);
   return fixture;
@@ -99,13 +101,19 @@ describe("Webhook on the real engine", () => {
   });
 
   it("changing events updates in place; changing webhookId replaces", async () => {
-    const { stack } = await stackWith({ hook: { name: "H", url: url("/h"), events: ["users.*.create"], webhookId: "e2e-first" } });
+    const { stack } = await stackWith({
+      hook: { name: "H", url: url("/h"), events: ["users.*.create"], webhookId: "e2e-first" },
+    });
     await stack.up(quiet);
-    await declare(stack, { hook: { name: "H", url: url("/h"), events: ["users.*.delete", "teams.*"], webhookId: "e2e-first" } });
+    await declare(stack, {
+      hook: { name: "H", url: url("/h"), events: ["users.*.delete", "teams.*"], webhookId: "e2e-first" },
+    });
     const update = await stack.up(quiet);
     expect(update.summary.resourceChanges).toMatchObject({ update: 1 });
     expect(liveById("e2e-first")?.events).toEqual(["users.*.delete", "teams.*"]);
-    await declare(stack, { hook: { name: "H", url: url("/h"), events: ["teams.*"], webhookId: "e2e-second" } });
+    await declare(stack, {
+      hook: { name: "H", url: url("/h"), events: ["teams.*"], webhookId: "e2e-second" },
+    });
     const replace = await stack.up(quiet);
     expect(replace.summary.resourceChanges).toMatchObject({ replace: 1 });
     expect(live().map((w) => w.$id)).toEqual(["e2e-second"]);
@@ -125,7 +133,10 @@ describe("Webhook on the real engine", () => {
       rotated: { name: "R", url: url("/rotated"), events: ["users.*.create"], rotationTrigger: 2 },
       owned: { name: "O", url: url("/owned"), events: ["users.*.create"], useSecret: true },
     });
-    await stack.setConfig("e2e:secrets", { value: JSON.stringify({ owned: { secret: "second-owned-secret" } }), secret: true });
+    await stack.setConfig("e2e:secrets", {
+      value: JSON.stringify({ owned: { secret: "second-owned-secret" } }),
+      secret: true,
+    });
     const up = await stack.up(quiet);
     expect(up.summary.resourceChanges).toMatchObject({ update: 2 });
     expect(up.summary.resourceChanges?.replace ?? 0).toBe(0);
@@ -158,7 +169,11 @@ describe("Webhook on the real engine", () => {
     expect(after.kept_secret).toEqual({ value: before.kept_secret?.value, secret: true });
     const up = await stack.up(quiet);
     expect(up.summary.resourceChanges).toMatchObject({ create: 1 });
-    expect(live().map((w) => w.name).sort()).toEqual(["K", "L"]);
+    expect(
+      live()
+        .map((w) => w.name)
+        .sort(),
+    ).toEqual(["K", "L"]);
   });
 
   it("a field changed out of band is detected by refresh and restored by up", async () => {
@@ -177,11 +192,14 @@ describe("Webhook on the real engine", () => {
   });
 
   it("an auto-disabled webhook is reported after refresh and re-enabled by up", async () => {
-    const fixture = await stackWith({ hook: { name: "Dead", url: "https://unrouted.example.org/x", events: ["users.*"] } });
+    const fixture = await stackWith({
+      hook: { name: "Dead", url: "https://unrouted.example.org/x", events: ["users.*"] },
+    });
     const { stack } = fixture;
     await stack.up(quiet);
     const id = String((await outputs(stack)).hook_webhookId?.value);
-    for (let i = 0; i < 10; i++) await world.emulator.emit({ projectId: PROJECT, event: "users.u1.create", payload: {} });
+    for (let i = 0; i < 10; i++)
+      await world.emulator.emit({ projectId: PROJECT, event: "users.u1.create", payload: {} });
     expect(liveById(id)).toMatchObject({ enabled: false, attempts: 10 });
     await stack.refresh(quiet);
     expect(await stateOf(fixture, "hook")).toMatchObject({ enabled: false, attempts: 10 });
@@ -192,7 +210,9 @@ describe("Webhook on the real engine", () => {
   });
 
   it("bad args fail preview with the field named and zero API calls", async () => {
-    const { stack } = await stackWith({ bad: { name: "Bad", url: "http://localhost/hook", events: ["users.*.creat"] } });
+    const { stack } = await stackWith({
+      bad: { name: "Bad", url: "http://localhost/hook", events: ["users.*.creat"] },
+    });
     world.emulator.resetCounters();
     const failure = await stack.preview(quiet).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(Error);

@@ -5,7 +5,16 @@
  * the repository, runs `up`, "upgrades" the copy (its version marker changes), then shows
  * that refresh and destroy ran the new code: the emulator saw the new User-Agent.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
@@ -44,7 +53,12 @@ function installConsumer(): { program: string; packageJson: string } {
 }
 
 const agentsFor = (method: string) =>
-  new Set(world.emulator.requests().filter((r) => r.method === method).map((r) => r.userAgent));
+  new Set(
+    world.emulator
+      .requests()
+      .filter((r) => r.method === method)
+      .map((r) => r.userAgent),
+  );
 
 it("refresh and destroy use the upgraded runtime, with no replace", async () => {
   const { program, packageJson } = installConsumer();
@@ -54,7 +68,11 @@ it("refresh and destroy use the upgraded runtime, with no replace", async () => 
   const env = engineEnv(bin, backend);
   const stack = await LocalWorkspace.createOrSelectStack(
     { stackName: "upgrade", workDir: program },
-    { pulumiCommand: await PulumiCommand.get({ root: dirname(bin), skipVersionCheck: true }), envVars: env, pulumiHome: env.PULUMI_HOME },
+    {
+      pulumiCommand: await PulumiCommand.get({ root: dirname(bin), skipVersionCheck: true }),
+      envVars: env,
+      pulumiHome: env.PULUMI_HOME,
+    },
   );
   await stack.setConfig("appwrite:endpoint", { value: world.emulator.endpoint });
   await stack.setConfig("appwrite:projectId", { value: PROJECT });
@@ -65,7 +83,9 @@ it("refresh and destroy use the upgraded runtime, with no replace", async () => 
   await stack.up(quiet);
   const version = (JSON.parse(readFileSync(packageJson, "utf8")) as { version: string }).version;
   expect(agentsFor("POST")).toEqual(new Set([`pulumi-appwrite-webhooks/${version}`]));
-  const providerBefore = JSON.stringify((await stack.exportStack()).deployment).match(/"__provider":"[^"]{40}/)?.[0];
+  const providerBefore = JSON.stringify((await stack.exportStack()).deployment).match(
+    /"__provider":"[^"]{40}/,
+  )?.[0];
 
   // The upgrade: a new version of the package is installed; state is untouched.
   const manifest = JSON.parse(readFileSync(packageJson, "utf8")) as Record<string, unknown>;
