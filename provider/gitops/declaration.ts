@@ -9,11 +9,9 @@ import { z } from "zod";
 import { webhookArgsSchema } from "../schema";
 
 /** A stack config key (`key` or `namespace:key`) whose value is a secret. */
-const configKey = z
-  .string()
-  .regex(/^([A-Za-z0-9_.-]+:)?[A-Za-z0-9_.-]+$/, {
-    message: "must be a stack config key such as receiverPassword or app:receiverPassword",
-  });
+const configKey = z.string().regex(/^([A-Za-z0-9_.-]+:)?[A-Za-z0-9_.-]+$/, {
+  message: "must be a stack config key such as receiverPassword or app:receiverPassword",
+});
 
 /**
  * Where a webhook's signing key comes from:
@@ -121,10 +119,14 @@ export function parseDeclaration(text: string, source = "webhooks.yaml"): Parsed
     );
   }
   const locate: Locate = (path) => {
-    const node = path.length === 0 ? document.contents : document.getIn(path as unknown[], true);
-    const offset = isNode(node) ? node.range?.[0] : undefined;
-    const where = pathText(path) || "(file)";
-    return offset === undefined ? where : `${where} (line ${lineCounter.linePos(offset).line})`;
+    // A missing value has no line of its own: report the line of the nearest enclosing node.
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = depth === 0 ? document.contents : document.getIn(path.slice(0, depth) as unknown[], true);
+      const offset = isNode(node) ? node.range?.[0] : undefined;
+      if (offset !== undefined)
+        return `${pathText(path) || "(file)"} (line ${lineCounter.linePos(offset).line})`;
+    }
+    return pathText(path) || "(file)";
   };
   const result = declarationSchema.safeParse(document.toJS());
   if (!result.success) {
@@ -132,7 +134,10 @@ export function parseDeclaration(text: string, source = "webhooks.yaml"): Parsed
       source,
       result.error.issues.map((issue) => {
         if (issue.code === "unrecognized_keys") {
-          return `${locate(issue.path)}: unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
+          return issue.keys.map((key) => `${locate([...issue.path, key])}: unknown key "${key}"`).join("; ");
+        }
+        if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) {
+          return `${locate(issue.path)}: is required (${issue.expected})`;
         }
         return `${locate(issue.path)}: ${issue.message}`;
       }),

@@ -4,7 +4,7 @@
  * basic-auth passwords must not be written into a reviewed file, so both become explicit
  * decisions in the file, with comments saying so.
  */
-import type { YAMLMap} from "yaml";
+import type { YAMLMap } from "yaml";
 import { Document, YAMLSeq, isMap } from "yaml";
 import type { AppwriteClient, AppwriteWebhook } from "../client";
 import type { Declaration, DeclaredWebhook } from "./declaration";
