@@ -23,3 +23,28 @@ export {
 } from "./gitops/declaration";
 export { defineWebhooks, type DefineWebhooksOptions, type DeclarationSource } from "./gitops/define";
 export { cloneWebhooks, ClonePolicyError, type CloneOptions, type CloneSecretPolicy } from "./gitops/clone";
+export {
+  verifyWebhookSignature,
+  DEFAULT_PREVIOUS_SECRET_WINDOW_SECONDS,
+  type VerifyInput,
+  type VerifyResult,
+  type VerifyFailureReason,
+  type WebhookSecrets,
+  type RotatingSecrets,
+  type SecretLabel,
+} from "./signature";
+export {
+  createWebhookReceiver,
+  verifyWebhookRequest,
+  readAppwriteHeaders,
+  DEFAULT_MAX_BODY_BYTES,
+  type WebhookReceiverOptions,
+  type WebhookRequestHandler,
+  type WebhookDelivery,
+  type WebhookRejection,
+  type AppwriteWebhookHeaders,
+  type VerifyRequestInput,
+  type VerifiedRequest,
+  type HeaderSource,
+  type HeaderGetter,
+} from "./receiver";

@@ -193,6 +193,12 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookRequestHandler {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  // Configuration mistakes fail at startup; otherwise they would surface as a 413 or 500 on every delivery.
+  if (!(Number.isSafeInteger(limit) && limit >= 0))
+    throw new RangeError("maxBodyBytes must be a whole number of bytes");
+  if (options.secrets === undefined && options.getSecrets === undefined) {
+    throw new TypeError("createWebhookReceiver needs `secrets` or `getSecrets`");
+  }
   const { url, urlMode } = options;
   const secretsNow = async (): Promise<WebhookSecrets> =>
     options.getSecrets ? options.getSecrets() : (options.secrets ?? []);

@@ -1,0 +1,268 @@
+/**
+ * GitOps on the real engine: export of a live project (paging), the exported file applied to a
+ * second server (round trip), adoption of existing webhooks, and cloning with each secret policy.
+ */
+import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { request } from "undici";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { startEmulator, type Emulator } from "../emulator";
+import { REPO_ROOT, openStack, provisionEngine, type StackFixture } from "../support/engine";
+import { startReceiver, type Receiver } from "../provider/fixtures";
+import { quiet, signature } from "./fixture";
+
+const run = promisify(execFile);
+const KEY = "standard_gitops-key-5e1d";
+const NODE = join(REPO_ROOT, "node_modules", ".bin", "node");
+
+let emulator: Emulator;
+let receiver: Receiver;
+const stacks: StackFixture[] = [];
+
+beforeAll(async () => {
+  await provisionEngine();
+  emulator = await startEmulator({
+    projects: ["source", "adopt", "staging", "prod"].map((id) => ({ id, keys: [{ key: `${KEY}-${id}` }] })),
+    deliveryTimeoutMs: 2000,
+  });
+  receiver = await startReceiver();
+  emulator.setHostRoutes({
+    "hooks.example.com": receiver.origin,
+    "staging.hooks.example.com": receiver.origin,
+    "prod.hooks.example.com": receiver.origin,
+  });
+});
+afterEach(async () => {
+  for (const fixture of stacks.splice(0)) await fixture.dispose();
+});
+afterAll(async () => {
+  await emulator.close();
+  await receiver.close();
+});
+
+async function post(
+  target: Emulator,
+  project: string,
+  body: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const response = await request(`${target.endpoint}/webhooks`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-appwrite-project": project,
+      "x-appwrite-key": `${KEY}-${project}`,
+    },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.body.json()) as Record<string, unknown>;
+  if (response.statusCode !== 201) throw new Error(JSON.stringify(json));
+  return json;
+}
+
+async function declaredStack(
+  target: Emulator,
+  project: string,
+  file: string,
+  secretConfig: Record<string, string> = {},
+) {
+  const fixture = await openStack({
+    program: "test/e2e/programs/declared",
+    config: {
+      "appwrite:endpoint": target.endpoint,
+      "appwrite:projectId": project,
+      "e2e:file": "webhooks.yaml",
+    },
+    secretConfig: { "appwrite:apiKey": `${KEY}-${project}`, ...secretConfig },
+  });
+  stacks.push(fixture);
+  writeFileSync(join(fixture.workDir, "webhooks.yaml"), file);
+  return fixture;
+}
+
+const comparable = (w: {
+  name: string;
+  url: string;
+  events: string[];
+  enabled: boolean;
+  tls: boolean;
+  authUsername: string;
+  authPassword: string;
+}) => ({
+  name: w.name,
+  url: w.url,
+  events: w.events,
+  enabled: w.enabled,
+  tls: w.tls,
+  authUsername: w.authUsername,
+  authPassword: w.authPassword,
+});
+
+describe("GitOps", () => {
+  it("exports 250 webhooks page by page, and the file round-trips onto a second server", async () => {
+    const created: string[] = [];
+    for (let i = 0; i < 250; i++) {
+      const auth = i % 25 === 0 ? { authUsername: `user${i}`, authPassword: `password-${i}` } : {};
+      const webhook = await post(emulator, "source", {
+        webhookId: `hook-${String(i).padStart(3, "0")}`,
+        name: `Hook ${i}`,
+        url: `https://hooks.example.com/in/${i}?q=${i}`,
+        events: i % 2 === 0 ? ["users.*.create"] : ["buckets.*.files.*", "teams.*"],
+        enabled: i % 7 !== 0,
+        tls: i % 3 === 0,
+        ...auth,
+      });
+      created.push(String(webhook.$id));
+    }
+    emulator.resetCounters();
+    const out = join(REPO_ROOT, ".work", `export-${process.pid}.yaml`);
+    await run(
+      NODE,
+      [
+        "dist/provider/gitops/cli.js",
+        "export",
+        "--endpoint",
+        emulator.endpoint,
+        "--project",
+        "source",
+        "--out",
+        out,
+      ],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, APPWRITE_API_KEY: `${KEY}-source` },
+      },
+    );
+    expect(emulator.counters()["GET /v1/webhooks"]).toBe(3);
+    const { readFileSync } = await import("node:fs");
+    const text = readFileSync(out, "utf8");
+    expect(text).toMatch(/cannot be read back/);
+    expect(text).not.toMatch(/password-\d/);
+    const exported = parse(text) as { webhooks: Array<{ id: string; auth?: { passwordConfig: string } }> };
+    expect(exported.webhooks.map((w) => w.id)).toEqual(created);
+
+    // Apply the file to a project on another server: the same webhooks, field for field.
+    const second = await startEmulator({ projects: [{ id: "copy", keys: [{ key: `${KEY}-copy` }] }] });
+    const passwords = Object.fromEntries(
+      exported.webhooks.flatMap((w) =>
+        w.auth ? [[w.auth.passwordConfig, `password-${Number(w.id.slice(5))}`]] : [],
+      ),
+    );
+    const fixture = await declaredStack(second, "copy", text, passwords);
+    try {
+      const up = await fixture.stack.up(quiet);
+      expect(up.summary.resourceChanges).toMatchObject({ create: 251 });
+      // Pulumi creates in parallel, so compare by ID rather than in creation order.
+      const byId = (list: ReturnType<Emulator["webhooks"]>) =>
+        [...list].sort((a, b) => a.$id.localeCompare(b.$id)).map((w) => ({ id: w.$id, ...comparable(w) }));
+      expect(byId(second.webhooks("copy"))).toEqual(byId(emulator.webhooks("source")));
+    } finally {
+      stacks.splice(stacks.indexOf(fixture), 1);
+      await fixture.dispose();
+      await second.close();
+    }
+    for (const id of created) emulator.deleteWebhook(id);
+  });
+
+  it("adopts 3 existing webhooks: no duplicates, and each key known afterwards", async () => {
+    for (const id of ["legacy-a", "legacy-b", "legacy-c"]) {
+      await post(emulator, "adopt", {
+        webhookId: id,
+        name: `console ${id}`,
+        url: `https://hooks.example.com/${id}`,
+        events: ["users.*"],
+      });
+    }
+    const file = `version: 1
+webhooks:
+${["legacy-a", "legacy-b", "legacy-c"]
+  .map(
+    (id) =>
+      `  - id: ${id}\n    name: Managed ${id}\n    url: https://hooks.example.com/${id}\n    events: [users.*.create]\n    adopt: true\n`,
+  )
+  .join("")}`;
+    const fixture = await declaredStack(emulator, "adopt", file);
+    const up = await fixture.stack.up(quiet);
+    expect(up.summary.resourceChanges).toMatchObject({ create: 4 });
+    const live = emulator.webhooks("adopt");
+    expect(live.map((w) => w.$id)).toEqual(["legacy-a", "legacy-b", "legacy-c"]);
+    expect(live.map((w) => w.name)).toEqual(["Managed legacy-a", "Managed legacy-b", "Managed legacy-c"]);
+    const secrets = (await fixture.stack.outputs()).secrets?.value as Record<string, string>;
+    for (const webhook of live) expect(secrets[webhook.$id]).toBe(webhook.secret);
+    const before = receiver.received.length;
+    await emulator.emit({ projectId: "adopt", event: "users.u9.create", payload: { $id: "u9" } });
+    const deliveries = receiver.received.slice(before);
+    expect(deliveries).toHaveLength(3);
+    for (const delivery of deliveries) {
+      const id = String(delivery.headers["x-appwrite-webhook-id"]);
+      expect(delivery.headers["x-appwrite-webhook-signature"]).toBe(
+        signature(`https://hooks.example.com/${id}`, delivery.body, String(secrets[id])),
+      );
+    }
+  });
+
+  describe.each(["regenerate", "reuse", "perEnvironment"] as const)(
+    "cloning with secretPolicy %s",
+    (policy) => {
+      it("copies the declared webhooks into the target with mapped URLs, and the target's deliveries verify", async () => {
+        const prodSecrets = {
+          prodSecret_orders: "prod-orders-key-1",
+          prodSecret_signups: "prod-signups-key-2",
+        };
+        const fixture = await openStack({
+          program: "examples/clone-environment",
+          config: {
+            "appwrite:endpoint": emulator.endpoint,
+            "appwrite:projectId": "staging",
+            "clone-environment:targetProjectId": "prod",
+            "clone-environment:secretPolicy": policy,
+          },
+          secretConfig: {
+            "appwrite:apiKey": `${KEY}-staging`,
+            "clone-environment:targetApiKey": `${KEY}-prod`,
+            ...(policy === "perEnvironment"
+              ? Object.fromEntries(Object.entries(prodSecrets).map(([k, v]) => [`clone-environment:${k}`, v]))
+              : {}),
+          },
+        });
+        stacks.push(fixture);
+        await fixture.stack.up(quiet);
+        const out = await fixture.stack.outputs();
+        const stagingKeys = out.stagingKeys?.value as Record<string, string>;
+        const prodKeys = out.prodKeys?.value as Record<string, string>;
+        expect(out.prodKeys?.secret).toBe(true);
+        // Created in parallel: compare in ID order.
+        const prod = emulator.webhooks("prod").sort((a, b) => a.$id.localeCompare(b.$id));
+        expect(prod.map((w) => w.$id)).toEqual(["prod-orders", "prod-signups"]);
+        expect(prod.map((w) => w.url)).toEqual([
+          "https://prod.hooks.example.com/appwrite/orders",
+          "https://prod.hooks.example.com/appwrite/users",
+        ]);
+        const expected = {
+          regenerate: (id: string) => prodKeys[id],
+          reuse: (id: string) => stagingKeys[id],
+          perEnvironment: (id: string) => prodSecrets[`prodSecret_${id}` as keyof typeof prodSecrets],
+        }[policy];
+        for (const id of ["orders", "signups"]) {
+          expect(prodKeys[id]).toBe(expected(id));
+          if (policy === "reuse") expect(prodKeys[id]).toBe(stagingKeys[id]);
+          else expect(prodKeys[id]).not.toBe(stagingKeys[id]);
+        }
+        // Signed deliveries from the target project verify with the key the policy chose.
+        const before = receiver.received.length;
+        await emulator.emit({ projectId: "prod", event: "users.u1.create", payload: { $id: "u1" } });
+        const delivery = receiver.received.slice(before).find((d) => d.path === "/appwrite/users");
+        expect(delivery).toBeDefined();
+        expect(delivery?.headers["x-appwrite-webhook-signature"]).toBe(
+          signature(
+            "https://prod.hooks.example.com/appwrite/users",
+            delivery?.body ?? "",
+            String(expected("signups")),
+          ),
+        );
+      });
+    },
+  );
+});
