@@ -4,6 +4,7 @@
  * the client. The serialized shim loads this module at run time in the provider process.
  */
 import { AppwriteClient, type AppwriteWebhook } from "./client";
+import { invalidateProject, readWebhook } from "./batched-reads";
 import {
   MissingConnectionSettingError,
   missingSettingMessage,
@@ -11,6 +12,7 @@ import {
   resolveConnection,
   resolveSetting,
   setStackConfig,
+  type Connection,
   type StackConfig,
 } from "./config";
 import { AppwriteApiError, ResourceInitError } from "./errors";
@@ -155,16 +157,24 @@ export function diff(_id: string, olds: WebhookState, news: WebhookInputs): Diff
   };
 }
 
-function clientFor(target: Partial<WebhookInputs>): AppwriteClient {
+function connect(target: Partial<WebhookInputs>): { client: AppwriteClient; connection: Connection } {
   const connection = resolveConnection({
     endpoint: target.endpoint,
     projectId: target.projectId,
     apiKey: target.apiKey,
   });
-  return new AppwriteClient(connection, {
+  const client = new AppwriteClient(connection, {
     secrets: [target.secret, target.authPassword].filter((s): s is string => typeof s === "string"),
     onRetry: (message) => console.error(`pulumi-appwrite-webhooks: ${message}`),
   });
+  return { client, connection };
+}
+
+/** A client for a step that writes: cached lists of the project are dropped first. */
+function clientFor(target: Partial<WebhookInputs>): AppwriteClient {
+  const { client, connection } = connect(target);
+  invalidateProject(connection);
+  return client;
 }
 
 const now = (): string => new Date().toISOString();
@@ -271,7 +281,8 @@ export interface ReadResult {
  * key kept from state. A webhook that is gone returns an empty ID, so refresh drops it.
  */
 export async function read(id: string, props: WebhookState): Promise<ReadResult> {
-  const live = await clientFor(props).find(id);
+  const { client, connection } = connect(props);
+  const live = await readWebhook(client, connection, id);
   if (!live) return { id: "" };
   const state = withLiveFields(props, live);
   return { id, props: state, inputs: inputsFromState(state) };

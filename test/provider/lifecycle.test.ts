@@ -33,7 +33,10 @@ afterAll(async () => {
   await emulator.close();
   await receiver.close();
 });
-beforeEach(() => setStackConfig({}));
+beforeEach(() => {
+  setStackConfig({});
+  emulator.resetCounters();
+});
 afterEach(() => {
   emulator.clearFaults();
   for (const project of [PROJECT, OTHER_PROJECT]) {
