@@ -25,7 +25,10 @@ const stacks: StackFixture[] = [];
 beforeAll(async () => {
   await provisionEngine();
   emulator = await startEmulator({
-    projects: ["source", "adopt", "staging", "prod"].map((id) => ({ id, keys: [{ key: `${KEY}-${id}` }] })),
+    projects: ["source", "adopt", "staging", "prod", "shop-dev", "shop-prod"].map((id) => ({
+      id,
+      keys: [{ key: `${KEY}-${id}` }],
+    })),
     deliveryTimeoutMs: 2000,
   });
   receiver = await startReceiver();
@@ -200,6 +203,30 @@ ${["legacy-a", "legacy-b", "legacy-c"]
       expect(delivery.headers["x-appwrite-webhook-signature"]).toBe(
         signature(`https://hooks.example.com/${id}`, delivery.body, String(secrets[id])),
       );
+    }
+  });
+
+  it("examples/gitops: the same file applied by the dev and prod stacks, each to its own project", async () => {
+    for (const env of ["dev", "prod"] as const) {
+      const fixture = await openStack({
+        program: "examples/gitops",
+        stackName: env,
+        // Pulumi.<env>.yaml sets env and the project; only the endpoint points at the emulator here.
+        config: { "appwrite:endpoint": emulator.endpoint },
+        secretConfig: {
+          "appwrite:apiKey": `${KEY}-shop-${env}`,
+          "gitops-webhooks:receiverPassword": `pw-${env}`,
+        },
+      });
+      stacks.push(fixture);
+      await fixture.stack.up(quiet);
+      const live = emulator.webhooks(`shop-${env}`).sort((a, b) => a.$id.localeCompare(b.$id));
+      expect(live.map((w) => [w.$id, w.url])).toEqual([
+        [`${env}-orders`, `https://${env}.hooks.example.com/appwrite/orders`],
+        [`${env}-signups`, `https://${env}.hooks.example.com/appwrite/users`],
+      ]);
+      expect(live[1]).toMatchObject({ authUsername: "appwrite", authPassword: `pw-${env}` });
+      expect((await fixture.stack.preview(quiet)).changeSummary).toEqual({ same: 3 });
     }
   });
 
