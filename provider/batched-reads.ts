@@ -65,9 +65,14 @@ export function invalidateProject(connection: Connection): void {
 }
 
 /** Reads one webhook, batched with the reads that arrive at the same time. Undefined when it is gone. */
-export function readWebhook(client: AppwriteClient, connection: Connection, id: string): Promise<AppwriteWebhook | undefined> {
+export function readWebhook(
+  client: AppwriteClient,
+  connection: Connection,
+  id: string,
+): Promise<AppwriteWebhook | undefined> {
   const entry = reads(connection);
-  const cached = entry.list && Date.now() - entry.list.fetchedAt < LIST_TTL_MS ? entry.list.byId.get(id) : undefined;
+  const cached =
+    entry.list && Date.now() - entry.list.fetchedAt < LIST_TTL_MS ? entry.list.byId.get(id) : undefined;
   if (cached) return Promise.resolve(cached);
   return new Promise((resolve, reject) => {
     entry.waiting.push({ id, resolve, reject });

@@ -116,6 +116,8 @@ function differs(before: unknown, after: unknown): boolean {
 
 /** True when the declared secret or the rotation trigger asks for a new signing key. */
 function secretChangeRequested(olds: WebhookState, news: WebhookInputs): boolean {
+  // An empty key in state means a partial failure left it unknown: the next `up` must set one.
+  if (!olds.secret) return true;
   const newSecret = news.secret !== undefined && differs(olds.secret, news.secret);
   const newTrigger =
     news.rotationTrigger !== undefined && differs(olds.rotationTrigger, news.rotationTrigger);
@@ -327,7 +329,8 @@ export async function update(
     }
   }
   if (!secretChangeRequested(olds, news)) return { outs: state };
-  const userSecret = news.secret !== undefined && news.secret !== olds.secret ? news.secret : undefined;
+  const userSecret =
+    news.secret !== undefined && (news.secret !== olds.secret || !olds.secret) ? news.secret : undefined;
   try {
     const rotated = await client.updateSecret(id, userSecret);
     return {
@@ -336,7 +339,8 @@ export async function update(
           ...state,
           secret: rotated.secret,
           secretSource: userSecret === undefined ? "appwrite" : "user",
-          previousSecret: olds.secret,
+          // An unknown key (after a partial failure) is no previous key.
+          previousSecret: olds.secret || olds.previousSecret,
           secretRotatedAt: now(),
         },
         rotated,

@@ -280,6 +280,15 @@ describe("faults: each run converges with exactly one webhook and a known secret
     expect(error.id).toBe(emulator.webhooks(PROJECT)[0]?.$id);
     expect(error.properties.__provider).toBe("serialized-provider-text");
     expect(error.reasons.length).toBeGreaterThan(0);
+    // The next `up` sees the unknown key as a change and sets one.
+    emulator.clearFaults();
+    const recorded = error.properties as unknown as WebhookState;
+    const news = inputs({ webhookId: error.id });
+    expect(diff(error.id, recorded, news).changes).toBe(true);
+    const healed = await update(error.id, recorded, news);
+    expect(healed.outs.secret).toMatch(/^[0-9a-f]{128}$/);
+    expect(liveSecret(error.id)).toBe(healed.outs.secret);
+    expect(await deliveredSignatureMatches(healed.outs)).toBe(true);
   });
 
   it("503 and resets on reads, updates, rotations and deletes are retried", async () => {
