@@ -75,13 +75,16 @@ export class AppwriteTransportError extends Error {
  * load the provider code.
  */
 export class ResourceInitError extends Error {
+  /** The engine prints `reasons`, not the message, so the message is the one reason. */
+  readonly reasons: string[];
+
   constructor(
     message: string,
     readonly id: string,
     readonly properties: Record<string, unknown>,
-    readonly reasons: string[],
   ) {
     super(message);
     this.name = "ResourceInitError";
+    this.reasons = [message];
   }
 }

@@ -244,7 +244,6 @@ async function converge(
         "It is recorded in state; run `pulumi up` again to finish (the key will be rotated).",
       id,
       properties,
-      [reason],
     );
   }
 }
@@ -358,7 +357,6 @@ export async function update(
         rotationTrigger: olds.rotationTrigger,
         [PROVIDER_KEY]: news[PROVIDER_KEY],
       },
-      [reason],
     );
   }
 }

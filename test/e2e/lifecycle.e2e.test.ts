@@ -222,6 +222,39 @@ describe("Webhook on the real engine", () => {
     expect(world.emulator.counters().total ?? 0).toBe(0);
   });
 
+  it("a create that fails halfway is recorded (no orphan, no plain-text secret) and the next up finishes it", async () => {
+    const fixture = await stackWith(
+      {
+        hook: {
+          name: "Half",
+          url: url("/half"),
+          events: ["users.*"],
+          authUsername: "u",
+          useAuthPassword: true,
+        },
+      },
+      { hook: { authPassword: "half-way-password-31" } },
+    );
+    world.emulator.injectFault({ kind: "commit-then-drop", method: "POST", path: "/v1/webhooks", count: 1 });
+    world.emulator.injectFault({ kind: "status", status: 500, method: "PATCH", path: "/v1/webhooks/" });
+    const failure = await fixture.stack.up(quiet).catch((e: unknown) => e);
+    world.emulator.clearFaults();
+    expect(String(failure)).toMatch(/exists .*signing key could not be set/);
+    expect(live()).toHaveLength(1);
+    const recorded = await stateOf(fixture, "hook");
+    expect(recorded.webhookId).toBe(live()[0]?.$id);
+    expect(backendText(fixture)).not.toContain("half-way-password-31");
+    const up = await fixture.stack.up(quiet);
+    expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
+    expect(live()).toHaveLength(1);
+    const out = await outputs(fixture.stack);
+    expect(out.hook_secret?.value).toBe(live()[0]?.secret);
+    const delivery = await deliver(world, "users.u1.create", url("/half"));
+    expect(delivery.headers["x-appwrite-webhook-signature"]).toBe(
+      signature(url("/half"), delivery.body, String(out.hook_secret?.value)),
+    );
+  });
+
   it("destroy leaves the emulator with zero webhooks", async () => {
     const { stack } = await stackWith({
       one: { name: "1", url: url("/1"), events: ["users.*"] },
