@@ -1,0 +1,42 @@
+/** Parameter definitions shared by create and update, in Appwrite's declaration order. */
+import type { ParamDef } from "../params";
+import {
+  ArrayListValidator,
+  BooleanValidator,
+  EventValidator,
+  MAX_EVENTS,
+  TextValidator,
+  UidValidator,
+  webhookUrlValidator,
+} from "../validators";
+
+export function webhookIdPathParam(): ParamDef {
+  return { name: "webhookId", optional: false, default: "", validator: new UidValidator() };
+}
+
+export function urlParam(appEnv: string): ParamDef {
+  return { name: "url", optional: false, default: "", validator: webhookUrlValidator(appEnv) };
+}
+
+export function nameParam(): ParamDef {
+  return { name: "name", optional: false, default: null, validator: new TextValidator(128) };
+}
+
+export function eventsParam(): ParamDef {
+  return {
+    name: "events",
+    optional: false,
+    default: null,
+    validator: new ArrayListValidator(new EventValidator(), MAX_EVENTS),
+  };
+}
+
+/** enabled (default true), tls (default false), authUsername and authPassword (default ""). */
+export function optionalWebhookParams(): ParamDef[] {
+  return [
+    { name: "enabled", optional: true, default: true, validator: new BooleanValidator() },
+    { name: "tls", optional: true, default: false, validator: new BooleanValidator() },
+    { name: "authUsername", optional: true, default: "", validator: new TextValidator(256) },
+    { name: "authPassword", optional: true, default: "", validator: new TextValidator(256) },
+  ];
+}
