@@ -10,7 +10,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: "fast",
-          include: ["test/unit/**/*.test.ts", "test/contract/**/*.test.ts", "test/receiver/**/*.test.ts", "test/provider/**/*.test.ts"],
+          include: [
+            "test/unit/**/*.test.ts",
+            "test/contract/**/*.test.ts",
+            "test/receiver/**/*.test.ts",
+            "test/provider/**/*.test.ts",
+          ],
         },
       },
       {
