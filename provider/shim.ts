@@ -18,36 +18,39 @@ import type * as Runtime from "./runtime";
  * requires run inside the provider process by design, and the dynamic-provider interface is untyped.
  * The engine starts the provider process in the Pulumi program's directory, so the package is
  * resolved from there, as the program itself resolves it. A missing package fails with Node's
- * "Cannot find module 'pulumi-appwrite-webhooks/runtime'". Every byte of the function bodies
- * below is stored per resource, so comments stay out here.
+ * "Cannot find module 'pulumi-appwrite-webhooks/runtime'".
+ *
+ * Every byte of the text below is stored twice per resource (inputs and outputs), so comments
+ * stay out here and names are short on purpose: `r` loads the runtime; `o`/`n` are the old
+ * and new properties, `p` the properties, `i` the id, `c` the configure request.
  */
-function runtime(): typeof Runtime {
+function r(): typeof Runtime {
   return (require("module") as typeof NodeModule).createRequire(
     (require("path") as typeof NodePath).join(process.cwd(), "package.json"),
   )("pulumi-appwrite-webhooks/runtime") as typeof Runtime;
 }
 
 export const webhookProvider: dynamic.ResourceProvider = {
-  configure(req: dynamic.ConfigureRequest) {
-    return runtime().configure(req.config);
+  configure(c: dynamic.ConfigureRequest) {
+    return r().configure(c.config);
   },
-  check(olds: any, news: any) {
-    return runtime().check(olds, news);
+  check(o: any, n: any) {
+    return r().check(o, n);
   },
-  diff(id: string, olds: any, news: any) {
-    return runtime().diff(id, olds, news);
+  diff(i: string, o: any, n: any) {
+    return r().diff(i, o, n);
   },
-  create(inputs: any) {
-    return runtime().create(inputs);
+  create(n: any) {
+    return r().create(n);
   },
-  read(id: string, props: any) {
-    return runtime().read(id, props);
+  read(i: string, p: any) {
+    return r().read(i, p);
   },
-  update(id: string, olds: any, news: any) {
-    return runtime().update(id, olds, news);
+  update(i: string, o: any, n: any) {
+    return r().update(i, o, n);
   },
-  delete(id: string, props: any) {
-    return runtime().remove(id, props);
+  delete(i: string, p: any) {
+    return r().remove(i, p);
   },
 };
 /* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */

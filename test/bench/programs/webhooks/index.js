@@ -1,0 +1,17 @@
+"use strict";
+// The benchmark's program: `bench:count` webhooks of one fixed shape. Raising
+// `bench:generation` renames every webhook, so one `up` updates all of them.
+const pulumi = require("@pulumi/pulumi");
+const { Webhook } = require("pulumi-appwrite-webhooks");
+
+const config = new pulumi.Config("bench");
+const count = config.requireNumber("count");
+const generation = config.getNumber("generation") || 0;
+
+for (let i = 0; i < count; i++) {
+  new Webhook(`wh-${i}`, {
+    name: `bench ${i} g${generation}`,
+    url: `https://hooks.example.com/bench/${i}`,
+    events: ["users.*.create", "users.*.delete"],
+  });
+}
