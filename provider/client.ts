@@ -10,8 +10,13 @@
  * - 408/5xx and dropped connections are retried only for calls that are safe to replay;
  * - a create whose answer was lost is resolved by reading the webhook by the ID we chose,
  *   never by a blind second POST: a failed apply the operator can rerun is recoverable, a
- *   duplicate webhook nobody knows about is not.
+ *   duplicate webhook nobody knows about is not;
+ * - every replayed write carries the same body, so an attempt that lands after a later one
+ *   (an answer slower than the timeout) cannot undo it: the signing key is generated here, not
+ *   by the server, when a rotation does not name one.
  */
+import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { Agent, errors as undiciErrors, request, type Dispatcher } from "undici";
 import type { Connection } from "./config";
 import { AppwriteApiError, AppwriteTransportError, hintFor, redact } from "./errors";
@@ -72,10 +77,11 @@ const BASE_DELAY_MS = 200;
 /** Cap on one wait, including a server's Retry-After, so a bad header cannot stall `up` for hours. */
 const MAX_DELAY_MS = 30_000;
 /**
- * Connections per origin. Pulumi runs many resource operations in parallel; more sockets than
- * that only cost the server file descriptors.
+ * Connections per origin: at least the engine's default parallelism (4 × cores), since each
+ * parallel step holds a connection for its call; more sockets than that only cost the server
+ * file descriptors.
  */
-const CONNECTIONS_PER_ORIGIN = 16;
+const CONNECTIONS_PER_ORIGIN = Math.max(16, 4 * availableParallelism());
 /** Idle sockets live this long, so the steps of one `pulumi up` reuse them. */
 const KEEP_ALIVE_MS = 30_000;
 /** Response-model names of 1.9.x; without the header a newer server may rename fields again. */
@@ -117,6 +123,8 @@ interface Call {
   /** True when sending the same call twice has the same effect as once. */
   replaySafe: boolean;
   scope: "webhooks.read" | "webhooks.write";
+  /** Secret values in the body, redacted from any error text (a proxy may echo the request). */
+  sensitive?: readonly (string | undefined)[];
 }
 
 type Attempt =
@@ -171,7 +179,9 @@ export class AppwriteClient {
       if (cursor) queries.push(JSON.stringify({ method: "cursorAfter", values: [cursor] }));
       const page = await this.list(queries);
       all.push(...page.webhooks);
-      if (page.webhooks.length < PAGE_SIZE) return all;
+      // `total` is exact below Appwrite's count cap, which saves the final, empty page.
+      if (page.webhooks.length < PAGE_SIZE || (page.total < TOTAL_CAP && all.length >= page.total))
+        return all;
       cursor = page.webhooks[page.webhooks.length - 1]?.$id;
     }
   }
@@ -199,11 +209,25 @@ export class AppwriteClient {
       body: { webhookId, ...body, ...(secret === undefined ? {} : { secret }) },
       replaySafe: false,
       scope: "webhooks.write",
+      sensitive: [secret, body.authPassword],
     };
+    let unanswered = false;
     for (let attempt = 0; ; attempt++) {
       const result = await this.send(call);
       if (result.kind === "response" && result.status < 300) {
         return { webhook: parseJson<AppwriteWebhook>(result.body), recoveredAfterLostResponse: false };
+      }
+      // An earlier POST that timed out was written after our read found nothing: the ID is taken
+      // by our own webhook, not by someone else's. Reporting it as a conflict would tell the
+      // operator to adopt a webhook this very create made.
+      if (
+        unanswered &&
+        result.kind === "response" &&
+        result.status === 409 &&
+        errorType(result.body) === "webhook_already_exists"
+      ) {
+        const late = await this.find(webhookId);
+        if (late) return { webhook: late, recoveredAfterLostResponse: true };
       }
       // 429 comes before the action runs: nothing was written, so the POST itself is retried.
       if (result.kind === "response" && result.status === 429 && attempt < MAX_RETRIES) {
@@ -217,6 +241,7 @@ export class AppwriteClient {
         continue;
       }
       // Ambiguous: the server may have written the webhook. Ask before trying again.
+      unanswered = true;
       const existing = await this.find(webhookId);
       if (existing) return { webhook: existing, recoveredAfterLostResponse: true };
       if (attempt >= MAX_RETRIES) throw this.finalError(call, result);
@@ -233,22 +258,26 @@ export class AppwriteClient {
       body,
       replaySafe: true,
       scope: "webhooks.write",
+      sensitive: [body.authPassword],
     });
   }
 
   /**
-   * PATCH /webhooks/{id}/secret. Safe to replay even without a value: each answer carries the
-   * key now in force, so the key from the last answer we read is the live one, whatever an
-   * unanswered attempt did.
+   * PATCH /webhooks/{id}/secret, always with a value: without one the server generates a new key
+   * per attempt, and an attempt that timed out but lands after the retry's answer would leave the
+   * server on a key nobody holds (deliveries then fail verification until the next rotation).
+   * With one key for every attempt, replays are idempotent and the key we return is the key in
+   * force, whatever order the attempts land in.
    */
-  async updateSecret(webhookId: string, secret?: string): Promise<AppwriteWebhook> {
+  async updateSecret(webhookId: string, secret: string = generateSigningKey()): Promise<AppwriteWebhook> {
     return this.json<AppwriteWebhook>({
       operation: `update the secret of webhook ${webhookId}`,
       method: "PATCH",
       path: `/webhooks/${encodeURIComponent(webhookId)}/secret`,
-      body: secret === undefined ? {} : { secret },
+      body: { secret },
       replaySafe: true,
       scope: "webhooks.write",
+      sensitive: [secret],
     });
   }
 
@@ -357,23 +386,33 @@ export class AppwriteClient {
     if (result.status === 404 && (type === "general_route_not_found" || (type === "" && parsed.isHtml))) {
       type = "general_route_not_found";
     }
-    const message = this.redact(parsed.message || `unexpected answer`);
+    const message = this.redact(parsed.message || `unexpected answer`, call);
     const hint = hintFor(type, { scope: call.scope, projectId: this.connection.projectId });
     return new AppwriteApiError(call.operation, result.status, type, message, hint);
   }
 
   private finalError(call: Call, result: Attempt): Error {
     if (result.kind === "response") return this.apiError(call, result);
-    return new AppwriteTransportError(call.operation, result.code, this.redact(result.detail));
+    return new AppwriteTransportError(call.operation, result.code, this.redact(result.detail, call));
   }
 
-  private redact(text: string): string {
-    return redact(text, [this.connection.apiKey, ...(this.options.secrets ?? [])]);
+  private redact(text: string, call: Call): string {
+    return redact(text, [this.connection.apiKey, ...(this.options.secrets ?? []), ...(call.sensitive ?? [])]);
   }
+}
+
+/**
+ * A signing key in the shape Appwrite generates (`bin2hex(random_bytes(64))`: 128 hex digits),
+ * so a key made here is indistinguishable from one the server made.
+ */
+export function generateSigningKey(): string {
+  return randomBytes(64).toString("hex");
 }
 
 /** Appwrite pages default to 25; 100 keeps list calls few without large responses. */
 export const PAGE_SIZE = 100;
+/** Appwrite caps `total` at this count (APP_LIMIT_COUNT); at the cap it no longer says when to stop. */
+const TOTAL_CAP = 5000;
 
 function parseJson<T>(body: string): T {
   return JSON.parse(body) as T;

@@ -43,7 +43,8 @@ export class AppwriteApiError extends Error {
     readonly hint: string | undefined,
   ) {
     super(
-      `Appwrite refused to ${operation}: HTTP ${status}${type ? ` ${type}` : ""}: ${appwriteMessage}` +
+      // Appwrite's messages end with a period; one is added before the fix, never two.
+      `Appwrite refused to ${operation}: HTTP ${status}${type ? ` ${type}` : ""}: ${appwriteMessage.replace(/\.$/, "")}` +
         (hint ? `. Fix: ${hint}` : ""),
     );
     this.name = "AppwriteApiError";
@@ -77,14 +78,20 @@ export class AppwriteTransportError extends Error {
 export class ResourceInitError extends Error {
   /** The engine prints `reasons`, not the message, so the message is the one reason. */
   readonly reasons: string[];
+  readonly properties: Record<string, unknown>;
 
   constructor(
     message: string,
     readonly id: string,
-    readonly properties: Record<string, unknown>,
+    properties: Record<string, unknown>,
   ) {
     super(message);
     this.name = "ResourceInitError";
     this.reasons = [message];
+    // The provider server encodes these with protobuf's Struct, which throws on `undefined`; the
+    // throw happens after the error is caught, so the RPC never answers and `pulumi up` hangs.
+    this.properties = Object.fromEntries(
+      Object.entries(properties).filter(([, value]) => value !== undefined),
+    );
   }
 }

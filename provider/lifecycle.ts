@@ -75,10 +75,14 @@ export function check(olds: Raw, news: Raw): CheckResult {
     ...raw,
   };
 
+  // A value that holds an unknown (a list with a computed element) reaches this point unchecked,
+  // since zod's issues on it were dropped: it is not known to be a string yet.
+  const notYetKnown = (value: unknown) =>
+    isUnknown(value) || (value !== undefined && typeof value !== "string");
   const connectionFailures: CheckFailure[] = [];
   const target: Raw = {};
   for (const setting of ["endpoint", "projectId"] as const) {
-    if (isUnknown(declared[setting])) {
+    if (notYetKnown(declared[setting])) {
       target[setting] = UNKNOWN;
       continue;
     }
@@ -88,7 +92,7 @@ export function check(olds: Raw, news: Raw): CheckResult {
     else target[setting] = setting === "endpoint" ? normalizeEndpoint(value) : value;
   }
   if (
-    !isUnknown(declared.apiKey) &&
+    !notYetKnown(declared.apiKey) &&
     resolveSetting("apiKey", { apiKey: declared.apiKey as string | undefined }) === undefined
   ) {
     connectionFailures.push({ property: "apiKey", reason: missingSettingMessage("apiKey") });
@@ -347,9 +351,13 @@ export async function update(
     };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    // The PUT may have applied; record it with the key that is still in force.
+    // The PUT may have applied; record it with the key state last knew to be in force. When the
+    // answer was lost (reset, timeout, 5xx), the new key may be in force instead: the message says
+    // so, because deliveries then fail verification until the next `up` sets a key again.
     throw new ResourceInitError(
-      `webhook ${id} was updated but its signing key was not changed: ${reason}`,
+      `the signing key of webhook ${id} could not be changed: ${reason}. ` +
+        "State keeps the previous key and rotation trigger, so the next `pulumi up` sets a new key; " +
+        "if the answer was lost rather than refused, the new key may already be in force until then.",
       id,
       {
         ...state,

@@ -109,7 +109,13 @@ export interface ParsedDeclaration {
 /** Parses YAML or JSON text (JSON is YAML) and validates it. */
 export function parseDeclaration(text: string, source = "webhooks.yaml"): ParsedDeclaration {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true });
+  let document: ReturnType<typeof parseDocument>;
+  try {
+    document = parseDocument(text, { lineCounter, uniqueKeys: true });
+  } catch (error) {
+    // Input nested deeper than the parser's stack (thousands of brackets) throws a RangeError.
+    throw unreadable(source, error);
+  }
   if (document.errors.length > 0) {
     throw new DeclarationError(
       source,
@@ -128,7 +134,14 @@ export function parseDeclaration(text: string, source = "webhooks.yaml"): Parsed
     }
     return pathText(path) || "(file)";
   };
-  const result = declarationSchema.safeParse(document.toJS());
+  let content: unknown;
+  try {
+    content = document.toJS();
+  } catch (error) {
+    // The YAML parser refuses alias bombs ("Excessive alias count …") only when it expands them.
+    throw unreadable(source, error);
+  }
+  const result = declarationSchema.safeParse(content);
   if (!result.success) {
     throw new DeclarationError(
       source,
@@ -151,6 +164,11 @@ export function parseDeclaration(text: string, source = "webhooks.yaml"): Parsed
     );
   }
   return { declaration: result.data, locate, source };
+}
+
+/** A file the YAML parser gave up on: still a DeclarationError, so callers handle one error type. */
+function unreadable(source: string, error: unknown): DeclarationError {
+  return new DeclarationError(source, [`(file): ${error instanceof Error ? error.message : String(error)}`]);
 }
 
 function findDuplicateIds(webhooks: DeclaredWebhook[]): Array<[string, number]> {

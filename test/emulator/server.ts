@@ -157,7 +157,15 @@ async function handleRequest(core: EmulatorCore, req: IncomingMessage, res: Serv
 }
 
 export function createEmulatorServer(core: EmulatorCore): Server {
-  const server = createServer((req, res) => {
+  // Node's own Host check answers 400 with an empty body; the handler below answers it instead.
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
+    if (req.httpVersion === "1.1" && req.headers.host === undefined) {
+      writeResponse(
+        res,
+        errorResponse(new AppwriteError("general_argument_invalid", "Missing Host header.")),
+      );
+      return;
+    }
     handleRequest(core, req, res).catch((error: unknown) => {
       if (DEBUG) console.error("[appwrite-emulator] request failed:", error);
       if (!res.headersSent && !res.destroyed) writeResponse(res, errorResponse(serverError()));
@@ -166,6 +174,13 @@ export function createEmulatorServer(core: EmulatorCore): Server {
   });
   // Longer than clients' idle timeouts, so a pooled connection is closed by the client first.
   server.keepAliveTimeout = 65_000;
+  // Without a listener Node drops a CONNECT silently; Appwrite has no such route.
+  server.on("connect", (_req: IncomingMessage, socket: Socket) => {
+    const body = errorBody(new AppwriteError("general_route_not_found"));
+    socket.end(
+      `HTTP/1.1 404 Not Found\r\nContent-Type: application/json; charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
   server.on("clientError", (_error: Error, socket: Socket) => {
     if (socket.writable) {
       const body = errorBody(new AppwriteError("general_argument_invalid", "Malformed HTTP request."));
