@@ -81,7 +81,7 @@ const MAX_DELAY_MS = 30_000;
  * parallel step holds a connection for its call; more sockets than that only cost the server
  * file descriptors.
  */
-const CONNECTIONS_PER_ORIGIN = Math.max(16, 4 * availableParallelism());
+export const CONNECTIONS_PER_ORIGIN = Math.max(16, 4 * availableParallelism());
 /** Idle sockets live this long, so the steps of one `pulumi up` reuse them. */
 const KEEP_ALIVE_MS = 30_000;
 /** Response-model names of 1.9.x; without the header a newer server may rename fields again. */

@@ -1,7 +1,5 @@
 /** The benchmark's Markdown report: targets, times, requests, state, the provider process, CPU. */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { REPO_ROOT } from "../support/engine";
+import { CONNECTIONS_PER_ORIGIN } from "../../provider/client";
 import { API_PHASES, floorPhase } from "./api-floor";
 import type { BenchResults } from "./bench";
 import { ENGINE_OPS } from "./harness";
@@ -23,12 +21,7 @@ const range = (stat: Stat | undefined, digits = 0) =>
 const row = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
 
 function connectionPool(): string {
-  try {
-    const source = readFileSync(join(REPO_ROOT, "dist", "provider", "client.js"), "utf8");
-    return /CONNECTIONS_PER_ORIGIN = (\d+)/.exec(source)?.[1] ?? "unknown";
-  } catch {
-    return "unknown";
-  }
+  return String(CONNECTIONS_PER_ORIGIN);
 }
 
 export function renderMarkdown(results: BenchResults, chartFile = "bench.svg"): string {
