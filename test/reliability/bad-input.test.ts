@@ -9,6 +9,7 @@
  *   Appwrite-shaped JSON error (or a closed connection where HTTP allows no answer), and a normal
  *   request still works after each.
  */
+import { INPUT_KEYS } from "../../provider/state";
 import { connect } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -115,23 +116,8 @@ const events: fc.Arbitrary<unknown> = fc.oneof(
   nasty,
 );
 
-const ARG_KEYS = [
-  "name",
-  "url",
-  "events",
-  "enabled",
-  "tls",
-  "authUsername",
-  "authPassword",
-  "webhookId",
-  "secret",
-  "rotationTrigger",
-  "projectId",
-  "endpoint",
-  "apiKey",
-  "eventValidation",
-  "adopt",
-];
+/** Every input a program can declare: the fuzzer varies each. */
+const ARG_KEYS: readonly string[] = INPUT_KEYS;
 
 /** Args that pass check, so that the fuzzing reaches the code after validation too. */
 const validArgs = fc.record({
