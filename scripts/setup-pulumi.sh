@@ -119,7 +119,17 @@ ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$pul
     -ldflags "$ldflags" -o "$stage/" \
     github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
     ./pulumi-language-nodejs
-) >&2 || die "go build failed (see above)"
+) >&2 &
+build_pid=$!
+# A cold build is minutes of silence from go; a heartbeat shows it is alive, not stuck.
+while kill -0 "$build_pid" 2>/dev/null; do
+  sleep 1
+  elapsed=$((SECONDS - start))
+  if [ $((elapsed % 20)) -eq 0 ] && [ "$elapsed" -gt 0 ]; then
+    log "  still building… ${elapsed}s (downloading modules, then compiling about 290 of them)"
+  fi
+done
+wait "$build_pid" || die "go build failed (see above)"
 
 mv -f "$stage/pulumi" "$bin_dir/pulumi"
 mv -f "$stage/pulumi-language-nodejs" "$bin_dir/pulumi-language-nodejs"
