@@ -19,6 +19,7 @@ import { AppwriteApiError, ResourceInitError } from "./errors";
 import { validateArgs, type CheckFailure, type WebhookInputs, type WebhookState } from "./schema";
 import {
   IDENTITY_FIELDS,
+  INPUT_KEYS,
   WEBHOOK_FIELDS,
   compact,
   generateWebhookId,
@@ -308,17 +309,17 @@ export async function update(
   news: WebhookInputs & Raw,
 ): Promise<UpdateResult> {
   const client = clientFor(news);
-  let state: WebhookState = compact({
-    ...olds,
-    ...Object.fromEntries(
-      Object.keys(olds)
-        .filter((key) => key in INPUT_DEFAULTS)
-        .map((key) => [key, undefined]),
-    ),
+  // Computed fields come from the old state, every input from the new one, so an optional
+  // input the program dropped leaves state too. The key in force is still the old one.
+  const computed = Object.fromEntries(
+    Object.entries(olds).filter(([key]) => !(INPUT_KEYS as readonly string[]).includes(key)),
+  );
+  let state = compact({
+    ...computed,
     ...news,
     secret: olds.secret,
     secretSource: olds.secretSource,
-  });
+  }) as WebhookState;
   if (changedWebhookFields(olds, news).length > 0) {
     try {
       state = withLiveFields(state, await client.update(id, toBody(news)));
@@ -332,8 +333,8 @@ export async function update(
     }
   }
   if (!secretChangeRequested(olds, news)) return { outs: state };
-  const userSecret =
-    news.secret !== undefined && (news.secret !== olds.secret || !olds.secret) ? news.secret : undefined;
+  // A declared key that differs from the one in state (also when that one is unknown, ""); else generate.
+  const userSecret = news.secret !== undefined && news.secret !== olds.secret ? news.secret : undefined;
   try {
     const rotated = await client.updateSecret(id, userSecret);
     return {
@@ -368,15 +369,6 @@ export async function update(
     );
   }
 }
-
-/** Optional inputs that a program may drop; dropping them must clear them from state too. */
-const INPUT_DEFAULTS: Record<string, true> = {
-  authUsername: true,
-  authPassword: true,
-  secret: true,
-  rotationTrigger: true,
-  apiKey: true,
-};
 
 /** DELETE; a webhook that is already gone counts as deleted. */
 export async function remove(id: string, props: WebhookState): Promise<void> {
