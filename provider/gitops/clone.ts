@@ -6,7 +6,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Webhook } from "../webhook";
 import type { DeclaredWebhook } from "./declaration";
-import { defineWebhooks, toParsed, type DeclarationSource, type DefineWebhooksOptions } from "./define";
+import {
+  defineWebhooks,
+  requireSecretConfig,
+  toParsed,
+  type DeclarationSource,
+  type DefineWebhooksOptions,
+} from "./define";
 
 /**
  * - "regenerate": the target gets new keys (read them from the returned webhooks' `secret`);
@@ -53,11 +59,7 @@ function secretFor(
       const fromProgram = options.sourceWebhooks?.[sourceId(webhook, options)];
       if (fromProgram) return fromProgram.secret;
       if (typeof webhook.secret === "object" && "fromConfig" in webhook.secret) {
-        const key = webhook.secret.fromConfig;
-        const separator = key.indexOf(":");
-        return separator > 0
-          ? new pulumi.Config(key.slice(0, separator)).requireSecret(key.slice(separator + 1))
-          : new pulumi.Config(options.configNamespace).requireSecret(key);
+        return requireSecretConfig(webhook.secret.fromConfig, options.configNamespace);
       }
       throw new ClonePolicyError(
         `secretPolicy "reuse" cannot copy the key of webhook "${sourceId(webhook, options)}": Appwrite never returns a key after ` +

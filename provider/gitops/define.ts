@@ -49,11 +49,12 @@ export function toParsed(source: DeclarationSource): ParsedDeclaration {
   return parseDeclaration(JSON.stringify(source), "declaration object");
 }
 
-function configFor(key: string, namespace: string | undefined): { config: pulumi.Config; key: string } {
+/** A secret stack config value; `namespace:key` names its namespace, a bare key uses `namespace`. */
+export function requireSecretConfig(key: string, namespace: string | undefined): pulumi.Output<string> {
   const separator = key.indexOf(":");
   return separator > 0
-    ? { config: new pulumi.Config(key.slice(0, separator)), key: key.slice(separator + 1) }
-    : { config: new pulumi.Config(namespace), key };
+    ? new pulumi.Config(key.slice(0, separator)).requireSecret(key.slice(separator + 1))
+    : new pulumi.Config(namespace).requireSecret(key);
 }
 
 /** Renders and validates a declaration for the current stack; throws a DeclarationError naming path and line. */
@@ -97,14 +98,12 @@ export function argsFor(
     adopt: webhook.adopt ?? false,
   };
   if (webhook.auth) {
-    const { config, key } = configFor(webhook.auth.passwordConfig, options.configNamespace);
     args.authUsername = webhook.auth.username;
-    args.authPassword = config.requireSecret(key);
+    args.authPassword = requireSecretConfig(webhook.auth.passwordConfig, options.configNamespace);
   }
   if (override !== undefined) args.secret = override;
   else if (typeof policy === "object" && "fromConfig" in policy) {
-    const { config, key } = configFor(policy.fromConfig, options.configNamespace);
-    args.secret = config.requireSecret(key);
+    args.secret = requireSecretConfig(policy.fromConfig, options.configNamespace);
   } else if (typeof policy === "object" && policy.rotationTrigger !== undefined) {
     args.rotationTrigger = policy.rotationTrigger;
   }
