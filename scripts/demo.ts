@@ -16,7 +16,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createWebhookReceiver, type WebhookDelivery } from "../provider/receiver";
 import { signWebhookPayload, verifyWebhookSignature, type RotatingSecrets } from "../provider/signature";
-import { startEmulator, type Emulator } from "../test/emulator";
+import { startEmulator, type Emulator } from "../emulator";
 import { openStack, provisionEngine, REPO_ROOT, type StackFixture } from "../test/support/engine";
 
 const keep = process.argv.includes("--keep");

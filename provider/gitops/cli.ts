@@ -1,6 +1,5 @@
-#!/usr/bin/env node
 /**
- * `pulumi-appwrite-webhooks` command line:
+ * The declaration-file commands of `pulumi-appwrite-webhooks` (dispatched by cli/index.ts):
  *   export --endpoint <url> --project <id> [--out webhooks.yaml]   the live project as a declaration file
  *   schema [--out webhooks.schema.json]                            the JSON Schema of the file
  *   validate <file>                                                check a declaration file
@@ -73,14 +72,4 @@ export async function main(argv: string[]): Promise<number> {
   }
   process.stderr.write(`${USAGE}\n`);
   return 2;
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
 }

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { OpMap } from "@pulumi/pulumi/automation";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { openStack, type StackFixture } from "../support/engine";
 import { cpuByRole, ProcessMonitor, type ProcessRole } from "./proc";
 import { stat } from "./stats";

@@ -97,7 +97,7 @@ describe("npm run emulator", () => {
   });
 
   it.each(["SIGTERM", "SIGINT"] as const)("exits with code 0 on %s", async (signal) => {
-    const started = await start(join(ROOT, "node_modules/.bin/tsx"), ["test/emulator/cli.ts", "--port", "0"]);
+    const started = await start(join(ROOT, "node_modules/.bin/tsx"), ["emulator/cli.ts", "--port", "0"]);
     expect(started.ready.projectId).toBe("demo");
     expect(started.ready.apiKey).toMatch(/^standard_[0-9a-f]{256}$/);
     started.child.kill(signal);

@@ -6,7 +6,7 @@
  * real server can prove the emulator wrong.
  */
 import { randomBytes } from "node:crypto";
-import { startEmulator, type Emulator, type EmulatorOptions } from "../emulator";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
 
 const env = process.env;
 export const isRealAppwrite = Boolean(

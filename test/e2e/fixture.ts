@@ -4,7 +4,7 @@
  */
 import { createHmac } from "node:crypto";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { openStack, type StackFixture } from "../support/engine";
 import { startReceiver, type Receiver } from "../provider/fixtures";
 

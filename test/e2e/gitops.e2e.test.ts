@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import { request } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { REPO_ROOT, openStack, provisionEngine, type StackFixture } from "../support/engine";
 import { startReceiver, type Receiver } from "../provider/fixtures";
 import { quiet, signature } from "./fixture";
@@ -124,7 +124,7 @@ describe("GitOps", () => {
     await run(
       NODE,
       [
-        "dist/provider/gitops/cli.js",
+        "dist/cli/index.js",
         "export",
         "--endpoint",
         emulator.endpoint,

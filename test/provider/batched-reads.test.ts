@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { setStackConfig } from "../../provider/config";
 import { create, read, update } from "../../provider/lifecycle";
 import type { WebhookState } from "../../provider/schema";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { API_KEY, OTHER_PROJECT, PROJECT, checkedInputs } from "./fixtures";
 
 let emulator: Emulator;

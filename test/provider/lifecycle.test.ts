@@ -3,7 +3,7 @@ import { setStackConfig } from "../../provider/config";
 import { ResourceInitError } from "../../provider/errors";
 import { create, diff, read, remove, update } from "../../provider/lifecycle";
 import type { WebhookState } from "../../provider/schema";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import {
   API_KEY,
   OTHER_PROJECT,

@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import type * as Pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as Shim from "../../provider/shim";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { REPO_ROOT } from "../support/engine";
 
 const run = promisify(execFile);

@@ -9,7 +9,7 @@ import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWebhookReceiver, verifyWebhookRequest, type WebhookDelivery } from "../../provider/receiver";
 import type { WebhookSecrets } from "../../provider/signature";
-import { startEmulator, type DeliveryRecord, type Emulator } from "../emulator";
+import { startEmulator, type DeliveryRecord, type Emulator } from "../../emulator";
 
 const PROJECT = "demo";
 const KEY = "k1";

@@ -21,7 +21,7 @@ import {
   validateRendered,
 } from "../../provider/gitops/declaration";
 import { UNKNOWN, check } from "../../provider/lifecycle";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 
 const PROJECT = "fuzz";
 const API_KEY = "standard_fuzz-key-0123456789abcdef";

@@ -16,7 +16,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as prettier from "prettier";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FaultSpec } from "../emulator";
+import type { FaultSpec } from "../../emulator";
 import { provisionEngine, type StackFixture } from "../support/engine";
 import { declare, startWorld, url, webhookStack, type World } from "../e2e/fixture";
 import {

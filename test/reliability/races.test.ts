@@ -15,7 +15,7 @@ import { AppwriteClient } from "../../provider/client";
 import { ResourceInitError } from "../../provider/errors";
 import { check, create, update } from "../../provider/lifecycle";
 import type { WebhookInputs } from "../../provider/schema";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { sleep } from "./support";
 
 const PROJECT = "races";

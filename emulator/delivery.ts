@@ -9,7 +9,7 @@
  * off, an unrouted host fails the way an unresolvable one does, without touching the network.
  */
 import { Agent, request, type Dispatcher } from "undici";
-import { rawUrlDecode, signWebhookPayload } from "../../provider/signature";
+import { rawUrlDecode, signWebhookPayload } from "../provider/signature";
 import { eventsForTrigger } from "./generate-events";
 import { appwriteTimestamp } from "./ids";
 import { byteLength, mbStrcut, phpEmpty, phpJsonEncode } from "./php";

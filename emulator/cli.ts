@@ -1,5 +1,6 @@
 /**
- * `npm run emulator -- --port 0 --project demo --api-key k1`
+ * `npx pulumi-appwrite-webhooks emulator --port 0 --project demo --api-key k1`
+ * (in this repository also `npm run emulator -- …`)
  *
  * Starts the emulator, creates each --project with the --api-key (both webhook scopes), and
  * prints exactly one JSON line on stdout when ready:
@@ -10,7 +11,7 @@
 import { parseArgs } from "node:util";
 import { startEmulator } from "./index";
 
-const USAGE = `Usage: npm run emulator -- [options]
+const USAGE = `Usage: pulumi-appwrite-webhooks emulator [options]
   --port <n>                 port (0 = any free port; default 0)
   --host <addr>              listen address (default 127.0.0.1)
   --project <id>             project to create (repeatable; default "demo")
@@ -30,8 +31,10 @@ function toNumber(value: string | undefined, name: string): number | undefined {
   return number;
 }
 
-async function main(): Promise<void> {
+/** Runs the emulator until SIGTERM or SIGINT; `argv` are the options after `emulator`. */
+export async function runEmulatorCli(argv: string[]): Promise<void> {
   const { values } = parseArgs({
+    args: argv,
     options: {
       port: { type: "string" },
       host: { type: "string" },
@@ -93,9 +96,12 @@ async function main(): Promise<void> {
   process.stderr.write(`appwrite emulator listening on ${emulator.origin} (control API under /_emulator/)\n`);
 }
 
-main().catch((error: unknown) => {
+/** Reports a bad option or a failed start as the emulator's own error, with the usage. */
+export function emulatorCliFailed(error: unknown): never {
   process.stderr.write(
     `appwrite emulator: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`,
   );
   process.exit(2);
-});
+}
+
+if (require.main === module) runEmulatorCli(process.argv.slice(2)).catch(emulatorCliFailed);

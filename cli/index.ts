@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/**
+ * `pulumi-appwrite-webhooks`, the package's one command line. It only dispatches: each
+ * subcommand lives in the room that owns its concern, and is loaded when asked for, so that
+ * `validate` in CI does not load the emulator and `emulator` does not load the GitOps code.
+ *   export | schema | validate   the declaration file (provider/gitops)
+ *   emulator                     the local Appwrite webhooks server (emulator/)
+ */
+const USAGE = `usage: pulumi-appwrite-webhooks <command> [options]
+  export     write a live project's webhooks as a declaration file
+  schema     print the JSON Schema of the declaration file
+  validate   check a declaration file
+  emulator   run the local Appwrite 1.9.6 webhooks server (--help for its options)`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "export":
+    case "schema":
+    case "validate":
+      return (await import("../provider/gitops/cli.js")).main(argv);
+    case "emulator": {
+      const emulator = await import("../emulator/cli.js");
+      // It keeps running until a signal; its own handler reports a bad option.
+      await emulator.runEmulatorCli(rest).catch(emulator.emulatorCliFailed);
+      return -1;
+    }
+    default:
+      process.stderr.write(`${USAGE}\n`);
+      return command === "--help" || command === "help" ? 0 : 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
