@@ -85,11 +85,15 @@ async function route(
     }
     case "POST /_emulator/events": {
       const body = await jsonBody(req);
-      const input: EmitInput = {
-        projectId: requiredString(body, "projectId"),
-        event: requiredString(body, "event"),
-        payload: body["payload"] ?? {},
-      };
+      const base = { projectId: requiredString(body, "projectId"), event: requiredString(body, "event") };
+      if (body["payloadText"] !== undefined && typeof body["payloadText"] !== "string")
+        throw new Error('"payloadText" must be a string: the payload\'s JSON text');
+      if (body["payloadText"] !== undefined && body["payload"] !== undefined)
+        throw new Error('Send either "payload" or "payloadText", not both');
+      const input: EmitInput =
+        typeof body["payloadText"] === "string"
+          ? { ...base, payloadText: body["payloadText"] }
+          : { ...base, payload: body["payload"] ?? {} };
       if (typeof body["userId"] === "string") input.userId = body["userId"];
       if (body["params"] !== undefined)
         input.params = asRecord(body["params"], "params") as Record<string, string>;

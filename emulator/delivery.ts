@@ -8,14 +8,15 @@
  * use valid public URLs while a loopback receiver gets the traffic. With external delivery
  * off, an unrouted host fails the way an unresolvable one does, without touching the network.
  */
-import { Agent, request, type Dispatcher } from "undici";
-import { rawUrlDecode, signWebhookPayload } from "../provider/signature";
 import { eventsForTrigger } from "./generate-events";
 import { appwriteTimestamp } from "./ids";
 import { byteLength, mbStrcut, phpEmpty, phpJsonEncode } from "./php";
+import { phpReencode } from "./php-json";
+import { rawUrlDecodeBytes, signDelivery } from "./signing";
 import type { Store } from "./store";
 import type { DeliveryRecord, EmitInput, HostRoutes, StoredWebhook } from "./types";
 import { parsePhpUrl } from "./url-validator";
+import { CurlError, sendOnce } from "./wire";
 
 /** Sent by the worker; the tests of Appwrite see `vdev` and the default security address. */
 export const DELIVERY_USER_AGENT = "Appwrite-Server vdev. Please report abuse at security@appwrite.io";
@@ -47,47 +48,23 @@ function isLoopbackHost(host: string): boolean {
   return bare === "localhost" || bare === "::1" || /^127\.\d+\.\d+\.\d+$/.test(bare);
 }
 
-/** curl's wording for the transport failures a test can provoke. */
-function curlError(error: unknown, host: string, port: number, elapsedMs: number, timedOut: boolean): string {
-  if (timedOut) return `Operation timed out after ${elapsedMs} milliseconds with 0 bytes received`;
-  const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = err.code ?? err.cause?.code ?? "";
-  switch (code) {
-    case "ECONNREFUSED":
-      return `Failed to connect to ${host} port ${port} after ${elapsedMs} ms: Couldn't connect to server`;
-    case "UND_ERR_CONNECT_TIMEOUT":
-      return `Connection timed out after ${elapsedMs} milliseconds`;
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-      return `Could not resolve host: ${host}`;
-    case "ECONNRESET":
-      return "Recv failure: Connection reset by peer";
-    case "UND_ERR_SOCKET":
-      return "Empty reply from server";
-    case "CURLE_FILESIZE_EXCEEDED":
-      return "Maximum file size exceeded";
-  }
-  if (/certificate|self.signed|SSL|TLS/i.test(err.message ?? ""))
-    return `SSL certificate problem: ${err.message ?? ""}`;
-  return err.message ?? String(error);
+/**
+ * The text the queue would hold for this event: the raw text when given, else the object as
+ * PHP's json_encode wrote it when Appwrite queued the event.
+ */
+function payloadTextOf(input: EmitInput): string {
+  return input.payloadText !== undefined ? input.payloadText : phpJsonEncode(input.payload);
 }
 
 export class DeliveryWorker {
   private routes = new Map<string, string>();
   private readonly records: DeliveryRecord[] = [];
   private seq = 0;
-  private readonly verifyingAgent: Agent;
-  private readonly trustingAgent: Agent;
 
   constructor(
     private readonly store: Store,
     private readonly options: DeliveryOptions,
-  ) {
-    const connect = { timeout: options.connectTimeoutMs };
-    this.verifyingAgent = new Agent({ connect });
-    // tls=false means CURLOPT_SSL_VERIFYPEER/VERIFYHOST off.
-    this.trustingAgent = new Agent({ connect: { ...connect, rejectUnauthorized: false } });
-  }
+  ) {}
 
   /** Replaces all host routes. Without external delivery, only loopback origins are allowed. */
   setHostRoutes(routes: HostRoutes): void {
@@ -118,16 +95,16 @@ export class DeliveryWorker {
     this.records.length = 0;
   }
 
-  async close(): Promise<void> {
-    await Promise.all([this.verifyingAgent.close(), this.trustingAgent.close()]);
-  }
+  /** Nothing to release: every delivery opens and closes its own connection, as curl does. */
+  async close(): Promise<void> {}
 
   /** Delivers one event; resolves when every delivery has finished, with their records. */
   async emit(input: EmitInput): Promise<DeliveryRecord[]> {
     if (!this.store.project(input.projectId)) throw new Error(`Unknown project "${input.projectId}"`);
     const events = eventsForTrigger(input.event, input.params);
     const wanted = new Set(events);
-    const body = phpJsonEncode(input.payload);
+    // Fails, before any delivery, where PHP's decode or encode would (INF, lone surrogates, depth).
+    const body = phpReencode(payloadTextOf(input));
     const targets: StoredWebhook[] = [];
     let seen = 0;
     for (const webhook of this.store.webhooksOf(input.projectId)) {
@@ -159,7 +136,7 @@ export class DeliveryWorker {
     const startedAt = appwriteTimestamp();
     const started = performance.now();
     const headers = this.requestHeaders(webhook, events, body, input);
-    const outcome = await this.send(webhook, headers, body, started);
+    const outcome = await this.send(webhook, headers, body);
     const success = outcome.error === null && outcome.status !== null && outcome.status < 400;
     this.record(webhook, success, outcome, events);
     const record: DeliveryRecord = {
@@ -174,10 +151,7 @@ export class DeliveryWorker {
       error: outcome.error,
       requestHeaders: Object.fromEntries(
         // Back from the wire's binary strings to text.
-        Object.entries(headers).map(([name, value]) => [
-          name.toLowerCase(),
-          Buffer.from(value, "latin1").toString("utf8"),
-        ]),
+        headers.map(([name, value]) => [name.toLowerCase(), Buffer.from(value, "latin1").toString("utf8")]),
       ),
       body,
       responseBody: mbStrcut(outcome.responseBody, LOG_BODY_BYTES),
@@ -190,27 +164,36 @@ export class DeliveryWorker {
     return record;
   }
 
-  /** Headers in curl's order. curl drops a custom header whose value is blank, so does this. */
+  /**
+   * The header lines libcurl 7.88 writes for the worker's handle: Host, Authorization (from
+   * CURLOPT_USERPWD or the URL's credentials), User-Agent, Accept (any type), then CURLOPT_HTTPHEADER
+   * in the worker's order (Webhooks.php lines 131-144). curl drops a custom header whose
+   * value is blank (`X-Appwrite-Webhook-User-Id:` for a key-triggered event), so does this.
+   */
   private requestHeaders(
     webhook: StoredWebhook,
     events: string[],
     body: string,
     input: EmitInput,
-  ): Record<string, string> {
+  ): Array<[string, string]> {
     const parsed = parsePhpUrl(webhook.url);
-    const headers: Record<string, string> = {};
-    if (parsed) headers["Host"] = parsed.port === undefined ? parsed.host : `${parsed.host}:${parsed.port}`;
+    const headers: Array<[string, string]> = [];
+    if (parsed)
+      headers.push(["Host", parsed.port === undefined ? parsed.host : `${parsed.host}:${parsed.port}`]);
     // CURLOPT_USERPWD only when both are non-empty (PHP empty(): "0" counts as empty).
     if (!phpEmpty(webhook.authUsername) && !phpEmpty(webhook.authPassword)) {
       const credentials = `${webhook.authUsername}:${webhook.authPassword}`;
-      headers["Authorization"] = "Basic " + Buffer.from(credentials, "utf8").toString("base64");
+      headers.push(["Authorization", "Basic " + Buffer.from(credentials, "utf8").toString("base64")]);
     } else if (parsed?.user !== undefined) {
       // curl falls back to credentials embedded in the URL, %-decoded byte for byte.
-      const decoded = `${rawUrlDecode(parsed.user)}:${rawUrlDecode(parsed.pass ?? "")}`;
-      headers["Authorization"] = "Basic " + Buffer.from(decoded, "latin1").toString("base64");
+      const decoded = Buffer.concat([
+        rawUrlDecodeBytes(parsed.user),
+        Buffer.from(":"),
+        rawUrlDecodeBytes(parsed.pass ?? ""),
+      ]);
+      headers.push(["Authorization", "Basic " + decoded.toString("base64")]);
     }
-    headers["User-Agent"] = DELIVERY_USER_AGENT;
-    headers["Accept"] = "*/*";
+    headers.push(["User-Agent", DELIVERY_USER_AGENT], ["Accept", "*/*"]);
     const custom: Array<[string, string]> = [
       ["Content-Type", "application/json"],
       ["Content-Length", String(byteLength(body))],
@@ -219,24 +202,20 @@ export class DeliveryWorker {
       ["X-Appwrite-Webhook-Name", webhook.name],
       ["X-Appwrite-Webhook-User-Id", input.userId ?? ""],
       ["X-Appwrite-Webhook-Project-Id", webhook.projectId],
-      [
-        "X-Appwrite-Webhook-Signature",
-        signWebhookPayload({ url: webhook.url, rawBody: body, secret: webhook.secret }),
-      ],
+      ["X-Appwrite-Webhook-Signature", signDelivery(webhook.url, body, webhook.secret)],
     ];
     for (const [name, value] of custom) {
       // curl sends header bytes as given (UTF-8 here); Node would write a JS string as latin1
       // and refuse characters above U+00FF, so pass the UTF-8 bytes as a binary string.
-      if (value.trim() !== "") headers[name] = Buffer.from(value, "utf8").toString("latin1");
+      if (value.trim() !== "") headers.push([name, Buffer.from(value, "utf8").toString("latin1")]);
     }
     return headers;
   }
 
   private async send(
     webhook: StoredWebhook,
-    headers: Record<string, string>,
+    headers: Array<[string, string]>,
     body: string,
-    started: number,
   ): Promise<Outcome> {
     const empty = Buffer.alloc(0);
     const parsed = parsePhpUrl(webhook.url);
@@ -264,46 +243,27 @@ export class DeliveryWorker {
         target: null,
       };
     }
-    const origin = routed ?? `${parsed.scheme.toLowerCase()}://${headers["Host"] ?? host}`;
+    const hostHeader = headers.find(([name]) => name === "Host")?.[1] ?? host;
+    const origin = routed ?? `${parsed.scheme.toLowerCase()}://${hostHeader}`;
     const target = origin + path;
-    const dispatcher: Dispatcher = webhook.tls ? this.verifyingAgent : this.trustingAgent;
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.options.timeoutMs);
     try {
-      const response = await request(target, {
-        method: "POST",
+      // curl sets MAXREDIRS but not FOLLOWLOCATION: a 3xx is the final answer (and a success).
+      const response = await sendOnce({
+        origin: new URL(origin),
+        path,
         headers,
-        body,
-        dispatcher,
-        signal: controller.signal,
-        // curl sets MAXREDIRS but not FOLLOWLOCATION, and undici's request() does not follow
-        // redirects either: a 3xx is the final answer (and counts as success).
+        body: Buffer.from(body, "utf8"),
+        verifyTls: webhook.tls,
+        timeoutMs: this.options.timeoutMs,
+        connectTimeoutMs: this.options.connectTimeoutMs,
+        maxResponseBytes: MAX_RESPONSE_BYTES,
+        curlHost: parsed.host,
+        curlPort: port,
       });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of response.body) {
-        size += (chunk as Buffer).length;
-        if (size > MAX_RESPONSE_BYTES) {
-          controller.abort();
-          throw Object.assign(new Error("Maximum file size exceeded"), { code: "CURLE_FILESIZE_EXCEEDED" });
-        }
-        chunks.push(chunk as Buffer);
-      }
-      return { status: response.statusCode, error: null, responseBody: Buffer.concat(chunks), target };
+      return { status: response.status, error: null, responseBody: response.body, target };
     } catch (error) {
-      const elapsed = Math.round(performance.now() - started);
-      return {
-        status: null,
-        error: curlError(error, parsed.host, port, elapsed, timedOut),
-        responseBody: empty,
-        target,
-      };
-    } finally {
-      clearTimeout(timer);
+      const message = error instanceof CurlError ? error.message : String(error);
+      return { status: null, error: message, responseBody: empty, target };
     }
   }
 

@@ -26,7 +26,8 @@ function unicodeEscape(codeUnit: number): string {
   );
 }
 
-function encodeString(value: string, unescapedUnicode: boolean): string {
+/** A PHP string as json_encode writes it (JSON_UNESCAPED_UNICODE optional, no other flag). */
+export function encodeString(value: string, unescapedUnicode: boolean): string {
   let out = '"';
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
@@ -72,18 +73,33 @@ function encodeString(value: string, unescapedUnicode: boolean): string {
   return out + '"';
 }
 
+/**
+ * A float as PHP writes it with serialize_precision = -1 (php_gcvt, mode 0): the shortest
+ * round-trip digits, positional while the decimal exponent is in [-4, 17), otherwise
+ * `d.ddde±x` with at least one fractional digit (`1.0e+20`), and never a trailing `.0`.
+ */
+export function phpFloatToString(value: number): string {
+  // json_encode fails on INF/NAN (Appwrite would turn that into a 500, the worker into no body).
+  if (!Number.isFinite(value)) throw new Error("Inf and NaN cannot be JSON encoded");
+  if (value === 0) return Object.is(value, -0) ? "-0" : "0";
+  const sign = value < 0 ? "-" : "";
+  // toExponential() without digits gives the shortest round-trip digits, as dtoa mode 0 does.
+  const [mantissa, exponentText] = Math.abs(value).toExponential().split("e") as [string, string];
+  const digits = mantissa.replace(".", "");
+  const decpt = Number(exponentText) + 1;
+  if (decpt < -3 || decpt > 17) {
+    const exponent = decpt - 1;
+    const fraction = digits.length > 1 ? digits.slice(1) : "0";
+    return `${sign}${digits[0]}.${fraction}e${exponent < 0 ? "-" : "+"}${Math.abs(exponent)}`;
+  }
+  if (decpt <= 0) return `${sign}0.${"0".repeat(-decpt)}${digits}`;
+  if (digits.length <= decpt) return sign + digits + "0".repeat(decpt - digits.length);
+  return `${sign}${digits.slice(0, decpt)}.${digits.slice(decpt)}`;
+}
+
+/** JavaScript numbers: safe integers are PHP ints, anything else a PHP float. */
 function encodeNumber(value: number): string {
-  if (!Number.isFinite(value)) {
-    // json_encode fails on INF/NAN; Appwrite would turn that into a 500.
-    throw new Error("Inf and NaN cannot be JSON encoded");
-  }
-  const text = String(value);
-  // PHP (serialize_precision = -1) writes 1.0e+25 where JavaScript writes 1e+25.
-  const exponent = text.indexOf("e");
-  if (exponent !== -1 && !text.slice(0, exponent).includes(".")) {
-    return text.slice(0, exponent) + ".0" + text.slice(exponent);
-  }
-  return text;
+  return Number.isSafeInteger(value) ? String(value) : phpFloatToString(value);
 }
 
 /** PHP `json_encode` with the flags Appwrite uses (see PhpJsonOptions). */

@@ -87,15 +87,35 @@ export type WebhookChanges = Partial<
 >;
 
 /** Something that happened in a project, to be delivered to the webhooks subscribed to it. */
-export interface EmitInput {
+export type EmitInput = EmitBase &
+  (
+    | {
+        /**
+         * The payload as a value; it is queued as PHP's json_encode writes it, then delivered as
+         * the worker re-encodes it (`{}` arrives as `[]`). Integer-like keys come first here,
+         * as JavaScript orders them, and numbers are doubles: use payloadText for exact bytes.
+         */
+        payload: unknown;
+        payloadText?: undefined;
+      }
+    | {
+        /**
+         * The payload as the JSON text Appwrite's queue holds. It is delivered as
+         * json_encode(json_decode(text, true)): key order, 64-bit integers and PHP's float and
+         * array rules kept. Text PHP cannot decode or re-encode is refused before delivery.
+         */
+        payloadText: string;
+        payload?: undefined;
+      }
+  );
+
+interface EmitBase {
   projectId: string;
   /**
    * A concrete event such as `users.u1.create`, or an Appwrite pattern with placeholders
    * such as `users.[userId].create` together with `params`.
    */
   event: string;
-  /** The JSON payload; it is sent as PHP's json_encode would write it. */
-  payload: unknown;
   /** The acting user; empty or absent for API-key triggered events. */
   userId?: string;
   /** Placeholder values for a pattern event, in pattern order. */
