@@ -73,8 +73,15 @@ function decodeKey(resolved: ResolvedProject, key: string, now: number): Decoded
   };
 }
 
-/** Returns the project the request acts on, or throws the first failing check's error. */
-export function authorize(store: Store, request: AuthRequest, now = Date.now()): StoredProject {
+/**
+ * Runs Appwrite's project, key and scope checks; returns the project the request acts on,
+ * undefined for the console project, or throws the first failing check's error.
+ */
+export function authorizeRequest(
+  store: Store,
+  request: AuthRequest,
+  now = Date.now(),
+): StoredProject | undefined {
   let projectId = typeof request.projectParam === "string" ? request.projectParam : request.projectHeader;
   if (request.legacyProjectId !== undefined) projectId = request.legacyProjectId;
   const found = projectId === "" || projectId === "console" ? undefined : store.project(projectId);
@@ -127,7 +134,12 @@ export function authorize(store: Store, request: AuthRequest, now = Date.now()):
     );
   }
 
-  // 4. The webhooks module refuses the console project.
-  if (resolved.kind === "console") throw new AppwriteError("general_access_forbidden");
-  return resolved.project;
+  return resolved.kind === "console" ? undefined : resolved.project;
+}
+
+/** The checks for a webhooks route, whose module Init hook then refuses the console project. */
+export function authorize(store: Store, request: AuthRequest, now = Date.now()): StoredProject {
+  const project = authorizeRequest(store, request, now);
+  if (!project) throw new AppwriteError("general_access_forbidden");
+  return project;
 }

@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { authorize } from "./auth";
+import { authorize, authorizeRequest } from "./auth";
 import { handleControl } from "./control";
 import type { EmulatorCore } from "./core";
 import {
@@ -31,6 +31,7 @@ import { applyRequestFormat } from "./model";
 import { resolveArguments } from "./params";
 import { appwriteTimestamp } from "./ids";
 import { matchRoute, type RouteMatch } from "./router";
+import { matchPublicRoute, type PublicRoute } from "./routes/health-version";
 
 const DEBUG = process.env["APPWRITE_EMULATOR_DEBUG"] === "1";
 
@@ -57,13 +58,24 @@ function hostname(req: IncomingMessage): string {
 /** Appwrite's request handling for a matched (or unmatched) API route. */
 function handleApi(
   core: EmulatorCore,
-  match: RouteMatch | undefined,
+  match: RouteMatch | PublicRoute | undefined,
   req: IncomingMessage,
   query: string,
   body: Buffer,
 ): ApiResponse {
   try {
     if (!match) throw new AppwriteError("general_route_not_found");
+    if ("action" in match) {
+      authorizeRequest(core.store, {
+        projectHeader: header(req, "x-appwrite-project"),
+        keyHeader: header(req, "x-appwrite-key"),
+        projectParam: requestParams(match.method, query, req.headers["content-type"], body)["project"],
+        legacyProjectId: undefined,
+        hostname: hostname(req),
+        scope: match.scope,
+      });
+      return match.action();
+    }
     const { route } = match;
     const format = header(req, "x-appwrite-response-format") || undefined;
     let params = requestParams(route.method, query, req.headers["content-type"], body);
@@ -97,8 +109,12 @@ async function handleRequest(core: EmulatorCore, req: IncomingMessage, res: Serv
     return;
   }
 
-  const match = matchRoute(method, path);
-  const routeKey = match ? match.route.counterKey : `${method} (unmatched)`;
+  const match = matchRoute(method, path) ?? matchPublicRoute(method, path);
+  const routeKey = match
+    ? "action" in match
+      ? match.counterKey
+      : match.route.counterKey
+    : `${method} (unmatched)`;
   core.requestCounters.hit(routeKey);
   const started = performance.now();
   const receivedAt = appwriteTimestamp();

@@ -11,7 +11,12 @@ export interface ReceivedRequest {
   headers: IncomingHttpHeaders;
   /** Header names in the order they arrived (raw case). */
   headerNames: string[];
+  /** Every header line as [name, value], in arrival order; values as bytes (latin1). */
+  headerLines: Array<[string, string]>;
   body: string;
+  rawBody: Buffer;
+  /** Which TCP connection carried the request (1 for the receiver's first). */
+  connection: number;
 }
 
 export interface Reply {
@@ -24,6 +29,8 @@ export interface Reply {
 export interface Receiver {
   readonly origin: string;
   readonly received: ReceivedRequest[];
+  /** TCP connections accepted so far. */
+  connections(): number;
   /** Sets the reply for paths starting with `prefix`. */
   reply(prefix: string, reply: Reply): void;
   close(): Promise<void>;
@@ -32,6 +39,8 @@ export interface Receiver {
 export async function startReceiver(): Promise<Receiver> {
   const received: ReceivedRequest[] = [];
   const replies = new Map<string, Reply>();
+  const connectionIds = new WeakMap<object, number>();
+  let connections = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -42,7 +51,12 @@ export async function startReceiver(): Promise<Receiver> {
         path,
         headers: req.headers,
         headerNames: req.rawHeaders.filter((_, index) => index % 2 === 0),
+        headerLines: req.rawHeaders.flatMap((name, index, all) =>
+          index % 2 === 0 ? [[name, all[index + 1] as string] as [string, string]] : [],
+        ),
         body: Buffer.concat(chunks).toString("utf8"),
+        rawBody: Buffer.concat(chunks),
+        connection: connectionIds.get(req.socket) ?? 0,
       });
       const reply = [...replies].find(([prefix]) => path.startsWith(prefix))?.[1] ?? {};
       const send = (): void => {
@@ -52,11 +66,13 @@ export async function startReceiver(): Promise<Receiver> {
       else send();
     });
   });
+  server.on("connection", (socket) => connectionIds.set(socket, ++connections));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
     received,
+    connections: () => connections,
     reply: (prefix, reply) => replies.set(prefix, reply),
     close: () =>
       new Promise<void>((resolve) => {
