@@ -11,14 +11,19 @@
  * - the signature is OpenSSL's HMAC-SHA1 over rawurldecode(url) + body, and the project's
  *   verifier accepts it.
  */
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type DeliveryRecord, type Emulator } from "../../emulator";
+import { EmulatorControlClient } from "../../emulator/control-client";
 import { DELIVERY_USER_AGENT } from "../../emulator/delivery";
 import { verifyWebhookSignature } from "../../provider";
 import { phpWorkerBodies, runPhp } from "./php";
 import { startReceiver, type ReceivedRequest, type Receiver } from "./receiver";
 
+const execFileAsync = promisify(execFile);
+const ROOT = resolve(__dirname, "../..");
 const PROJECT = "bytes";
 const KEY = "bytes-key";
 const SECRET = "bytes-vector-secret";
@@ -188,6 +193,35 @@ describe("a delivery, byte for byte as Appwrite 1.9.6 sends it", () => {
     expect(deliveries).toHaveLength(3 * CASES.length);
     expect(new Set(deliveries.map((r) => r.connection)).size).toBe(deliveries.length);
     expect(receiver.connections() - connectionsBefore).toBe(deliveries.length);
+  });
+
+  it("takes payloadText over the control API too, and keeps the object form", async () => {
+    const control = new EmulatorControlClient(emulator.endpoint);
+    const before = receiver.received.length;
+    await control.emit({
+      projectId: PROJECT,
+      event: "users.u1.create",
+      payloadText: '{"b":1,"10":2,"e":{}}',
+    });
+    // An object can only say what JavaScript holds: "10" first; {} still arrives as PHP's [].
+    await control.emit({ projectId: PROJECT, event: "users.u1.create", payload: { b: 1, 10: 2, e: {} } });
+    const bodies = receiver.received.slice(before).map((r) => r.body);
+    const [fromText, fromObject] = phpWorkerBodies(['{"b":1,"10":2,"e":{}}', '{"10":2,"b":1,"e":{}}']);
+    expect(bodies).toEqual([
+      ...CASES.map(() => (fromText as { body: string }).body),
+      ...CASES.map(() => (fromObject as { body: string }).body),
+    ]);
+    await expect(
+      control.emit({ projectId: PROJECT, event: "users.u1.create", payloadText: "[1e400]" }),
+    ).rejects.toThrow(/json_encode fails/);
+  });
+
+  it("does what emulator/README.md shows for payloadText (the example program, run)", async () => {
+    const example = join(__dirname, "fixtures", "payload-text-example.mts");
+    const { stdout } = await execFileAsync(process.execPath, ["--import", "tsx", example], { cwd: ROOT });
+    const [php] = phpWorkerBodies(['{"prefs":{},"id":123456789012345678,"f":1e20,"k":{"b":1,"10":2}}']);
+    expect(php).toEqual({ body: '{"prefs":[],"id":123456789012345678,"f":1.0e+20,"k":{"b":1,"10":2}}' });
+    expect(JSON.parse(stdout)).toEqual({ status: 200, body: (php as { body: string }).body });
   });
 
   it("refuses a payload text PHP cannot decode or re-encode, before any delivery", async () => {
