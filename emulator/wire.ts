@@ -4,8 +4,9 @@
  * makes a new handle each time), and exactly the header lines given, in the given order.
  *
  * undici and Node's default client both add a `Connection` header that curl never sends, so
- * this uses node:http with `setDefaultHeaders: false` (Node >= 22.5) and no agent: Node then
- * writes only the caller's headers, and still parses the response.
+ * this uses node:http with `setDefaultHeaders: false` (nodejs/node#56112, in the Node 24 the
+ * project pins) and no agent: Node then writes only the caller's headers, and still parses the
+ * response. A Node without that option adds `Connection: close`; the delivery still works.
  */
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
