@@ -11,7 +11,7 @@ const hook = new Webhook("orders", {
 });
 
 export const webhookId = hook.webhookId;
-// Pulumi secrets: the signing key, and the key before the last rotation with its time.
+// The signing key and the one before the last rotation are Pulumi secrets; secretRotatedAt is when.
 export const secret = hook.secret;
 export const previousSecret = hook.previousSecret;
 export const secretRotatedAt = hook.secretRotatedAt;

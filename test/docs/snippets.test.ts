@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { request } from "undici";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../support/engine";
-import { allSnippets, commandLines, type Snippet } from "./snippets";
+import { allSnippets, commandLines, snippet, type Snippet } from "./snippets";
 
 /** A test file that reads the block with `snippet("<id>")` and executes it. */
 interface ExecutedBy {
@@ -33,8 +33,9 @@ const RUNNERS: Record<string, ExecutedBy | ExecutedHere> = {
   "quickstart-rotate": { test: "test/e2e/newcomer.e2e.test.ts" },
   "emulator-readme": { test: "test/docs/package.test.ts" },
   "gitops-layout": { here: gitopsLayout },
-  "receiver-start": { here: (block) => receiverRun(block, undefined) },
-  "receiver-log": { here: (block) => receiverRun(undefined, block) },
+  // One run checks both blocks: the start command and the log lines it prints.
+  "receiver-start": { here: () => receiverChecked() },
+  "receiver-log": { here: () => receiverChecked() },
 };
 
 const snippets = allSnippets();
@@ -143,10 +144,13 @@ const RECEIVER_URL = "https://hooks.example.com/appwrite";
  * shaped like the documented log's first line and one with a wrong signature, whose log lines
  * must match the documented ones but for the time and the address.
  */
-async function receiverRun(start: Snippet | undefined, log: Snippet | undefined): Promise<void> {
-  const all = allSnippets();
-  start ??= all.find((s) => s.marker?.value === "receiver-start") as Snippet;
-  log ??= all.find((s) => s.marker?.value === "receiver-log") as Snippet;
+let receiverRun: Promise<void> | undefined;
+function receiverChecked(): Promise<void> {
+  receiverRun ??= checkReceiver(snippet("receiver-start"), snippet("receiver-log"));
+  return receiverRun;
+}
+
+async function checkReceiver(start: Snippet, log: Snippet): Promise<void> {
   const command = start.text.replace(/\bPORT=8080\b/, "PORT=0");
   expect(command).not.toBe(start.text);
   const fakeBin = join(REPO_ROOT, "test", "docs", "fake-bin");
