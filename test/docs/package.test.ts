@@ -157,6 +157,20 @@ describe("the emulator README's example", () => {
 });
 
 describe("package hygiene", () => {
+  it("ships the Apache-2.0 text it declares, and names its repository", () => {
+    const manifest = readJson<{ license: string; repository?: { type: string; url: string } }>(
+      join(REPO_ROOT, "package.json"),
+    );
+    expect(manifest.license).toBe("Apache-2.0");
+    const license = readFileSync(join(REPO_ROOT, "LICENSE"), "utf8");
+    expect(license).toMatch(/^\s*Apache License\s+Version 2\.0, January 2004/);
+    expect(license).toContain("END OF TERMS AND CONDITIONS");
+    expect(manifest.repository).toMatchObject({
+      type: "git",
+      url: expect.stringMatching(/^git\+https:\/\/github\.com\//),
+    });
+  });
+
   it("every relative link of README.md points at a file the package ships", async () => {
     const shipped = new Set(await shippedFiles());
     expect(shipped.has("LICENSE")).toBe(true);
