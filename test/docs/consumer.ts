@@ -14,6 +14,9 @@ export const NPM_BIN = join(REPO_ROOT, "node_modules", ".bin");
 /** npm and npx run with the project's Node (24), as `npm run` does. */
 export const TOOL_PATH = [NPM_BIN, process.env.PATH ?? ""].join(":");
 
+/** The example a new user starts from; the consumer projects are copies of it. */
+export const QUICKSTART = "examples/quickstart";
+
 export interface PackedFile {
   path: string;
 }
@@ -56,8 +59,8 @@ export async function installConsumer(
   mkdirSync(WORK_ROOT, { recursive: true });
   const dir = mkdtempSync(join(WORK_ROOT, `${name}-`));
   const { tarball, files } = await packPackage(join(dir, ".pack"));
-  for (const file of readdirSync(join(REPO_ROOT, "examples", "quickstart"))) {
-    cpSync(join(REPO_ROOT, "examples", "quickstart", file), join(dir, file), { recursive: true });
+  for (const file of readdirSync(join(REPO_ROOT, QUICKSTART))) {
+    cpSync(join(REPO_ROOT, QUICKSTART, file), join(dir, file), { recursive: true });
   }
   await exec("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball, ...extra], {
     cwd: dir,

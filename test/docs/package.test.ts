@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, WORK_ROOT } from "../support/engine";
-import { TOOL_PATH, installConsumer, readJson, shippedFiles } from "./consumer";
+import { QUICKSTART, TOOL_PATH, installConsumer, readJson, shippedFiles } from "./consumer";
 import { snippet } from "./snippets";
 
 const exec = promisify(execFile);
@@ -125,7 +125,7 @@ describe("types of the packed package", () => {
   );
 });
 
-describe("examples/quickstart", () => {
+describe("the quickstart example", () => {
   it("type-checks with its own tsconfig under TypeScript 5 and 6", async () => {
     for (const compiler of [TSC5, tsc6]) {
       const result = await tsc(compiler, join(consumer, "tsconfig.json"));
@@ -135,7 +135,7 @@ describe("examples/quickstart", () => {
 
   it("declares a TypeScript range that @pulumi/pulumi accepts (its peer range), and Node as the package does", () => {
     const quickstart = readJson<{ devDependencies: Record<string, string> }>(
-      join(REPO_ROOT, "examples", "quickstart", "package.json"),
+      join(REPO_ROOT, QUICKSTART, "package.json"),
     );
     const pulumi = readJson<{ peerDependencies: Record<string, string>; engines: { node: string } }>(
       join(consumer, "node_modules", "@pulumi", "pulumi", "package.json"),

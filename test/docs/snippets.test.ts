@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { request } from "undici";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../support/engine";
-import { allSnippets, commandLines, snippet, type Snippet } from "./snippets";
+import { allSnippets, commandLines, parseSnippets, snippet, type Snippet } from "./snippets";
 
 /** A test file that reads the block with `snippet("<id>")` and executes it. */
 interface ExecutedBy {
@@ -59,6 +59,44 @@ function runByTests(path: string): boolean {
   const names = folder.includes("/") ? [path, folder] : [path];
   return testSources.some(({ text }) => names.some((name) => text.includes(`"${name}`)));
 }
+
+describe("the block parser", () => {
+  it("reads markers, fences of both kinds, indented blocks, and reports unmarked and malformed ones", () => {
+    const doc = [
+      "<!-- snippet: run=a -->",
+      "",
+      "```sh",
+      "echo a",
+      "```",
+      "```ts",
+      "const unmarked = 1;",
+      "```",
+      "- item",
+      "",
+      "  <!-- snippet: file=x/y.ts -->",
+      "  ~~~ts",
+      "  const nested = 2;",
+      "    indented();",
+      "  ~~~",
+      "<!-- snippet: runs=b -->",
+      "````md",
+      "```",
+      "````",
+    ].join("\n");
+    expect(parseSnippets("doc.md", doc)).toEqual([
+      { doc: "doc.md", line: 3, lang: "sh", text: "echo a\n", marker: { kind: "run", value: "a" } },
+      { doc: "doc.md", line: 6, lang: "ts", text: "const unmarked = 1;\n" },
+      {
+        doc: "doc.md",
+        line: 12,
+        lang: "ts",
+        text: "const nested = 2;\n  indented();\n",
+        marker: { kind: "file", value: "x/y.ts" },
+      },
+      { doc: "doc.md", line: 17, lang: "md", text: "```\n", malformed: "<!-- snippet: runs=b -->" },
+    ]);
+  });
+});
 
 describe("documentation code blocks", () => {
   it("found blocks in every document", () => {
