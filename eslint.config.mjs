@@ -3,7 +3,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "dist/**", ".tools/**", "**/*.mjs", "**/*.js"] },
+  { ignores: ["node_modules/**", "dist/**", ".tools/**", ".work/**", "**/*.mjs", "**/*.js"] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     reporters: ["default", "./test/support/summary-reporter.ts"],
+    // Runs last: fails the run if it changed or added a file git does not ignore.
+    globalSetup: ["./test/support/clean-tree.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: [
@@ -15,6 +17,7 @@ export default defineConfig({
             "test/contract/**/*.test.ts",
             "test/receiver/**/*.test.ts",
             "test/provider/**/*.test.ts",
+            "test/docs/**/*.test.ts",
           ],
         },
       },

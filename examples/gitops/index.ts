@@ -1,18 +1,16 @@
 /**
- * GitOps: the webhooks are whatever webhooks.yaml says, per environment. Each stack
- * (Pulumi.dev.yaml, Pulumi.prod.yaml) sets `env` and its Appwrite project; CI runs
- * `pulumi preview` on pull requests and `pulumi up` on main.
+ * GitOps: the webhooks are whatever webhooks.yaml says, one stack per environment. The file's
+ * `env` defaults to dev; Pulumi.prod.yaml sets it to prod. CI runs `pulumi preview` on pull
+ * requests and `pulumi up` on main. The README shows this file as it is.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { defineWebhooks } from "pulumi-appwrite-webhooks";
 
-// Appwrite webhook IDs are unique per server, and dev and prod share one (Appwrite Cloud), so
-// each environment prefixes its IDs: dev-orders, prod-orders.
-const env = new pulumi.Config().require("env");
-const webhooks = defineWebhooks("webhooks.yaml", { idPrefix: `${env}-` });
+// One Webhook per entry, keyed by id. Appwrite webhook IDs are unique per server, so stacks
+// that share a server (Appwrite Cloud) prefix theirs with the stack name: dev-orders, prod-orders.
+const webhooks = defineWebhooks("webhooks.yaml", { idPrefix: `${pulumi.getStack()}-` });
 
 export const webhookIds = Object.fromEntries(Object.entries(webhooks).map(([id, w]) => [id, w.webhookId]));
-export const urls = Object.fromEntries(Object.entries(webhooks).map(([id, w]) => [id, w.url]));
 export const signingKeys = pulumi.secret(
   Object.fromEntries(Object.entries(webhooks).map(([id, w]) => [id, w.secret])),
 );

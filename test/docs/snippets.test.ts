@@ -1,0 +1,255 @@
+/**
+ * Every fenced code block of README.md, examples/*\/README.md and emulator/README.md is verified:
+ * a block marked `file=<path>` appears verbatim in a file that a test runs, and a block marked
+ * `run=<id>` is executed by the test this registry names. A block without a marker, a marker
+ * naming an unknown id, and an id no block uses all fail, so a broken or unmarked snippet fails CI.
+ */
+import { spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { request } from "undici";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../support/engine";
+import { allSnippets, commandLines, parseSnippets, snippet, type Snippet } from "./snippets";
+
+/** A test file that reads the block with `snippet("<id>")` and executes it. */
+interface ExecutedBy {
+  test: string;
+}
+/** Executed here, by this file. */
+interface ExecutedHere {
+  here: (snippet: Snippet) => Promise<void>;
+}
+
+/**
+ * The registry of `run=` ids. To add one: mark the block `<!-- snippet: run=<id> -->` and add
+ * `<id>: { test: "<the test file that executes it through snippet(\"<id>\")>" }` here (or a
+ * function executing it in this file).
+ */
+const RUNNERS: Record<string, ExecutedBy | ExecutedHere> = {
+  "quickstart-emulator": { test: "test/e2e/newcomer.e2e.test.ts" },
+  "quickstart-up": { test: "test/e2e/newcomer.e2e.test.ts" },
+  "quickstart-rotate": { test: "test/e2e/newcomer.e2e.test.ts" },
+  "emulator-readme": { test: "test/docs/package.test.ts" },
+  "gitops-layout": { here: gitopsLayout },
+  // One run checks both blocks: the start command and the log lines it prints.
+  "receiver-start": { here: () => receiverChecked() },
+  "receiver-log": { here: () => receiverChecked() },
+};
+
+const snippets = allSnippets();
+const where = (s: Snippet) => `${s.doc}:${s.line}`;
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(join(REPO_ROOT, dir), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && /\.(ts|mts|js)$/.test(entry.name))
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** The test sources (this harness excluded: naming a file here must not count as running it). */
+const testSources = filesUnder("test")
+  .filter((file) => !file.startsWith(join(REPO_ROOT, "test", "docs", "snippets")))
+  .map((file) => ({ file, text: readFileSync(file, "utf8") }));
+
+/** A file is run by the tests when it is a test, or a test names it or the program folder holding it. */
+function runByTests(path: string): boolean {
+  if (/^test\/.+\.test\.ts$/.test(path)) return true;
+  const folder = dirname(path);
+  const names = folder.includes("/") ? [path, folder] : [path];
+  return testSources.some(({ text }) => names.some((name) => text.includes(`"${name}`)));
+}
+
+describe("the block parser", () => {
+  it("reads markers, fences of both kinds, indented blocks, and reports unmarked and malformed ones", () => {
+    const doc = [
+      "<!-- snippet: run=a -->",
+      "",
+      "```sh",
+      "echo a",
+      "```",
+      "```ts",
+      "const unmarked = 1;",
+      "```",
+      "- item",
+      "",
+      "  <!-- snippet: file=x/y.ts -->",
+      "  ~~~ts",
+      "  const nested = 2;",
+      "    indented();",
+      "  ~~~",
+      "<!-- snippet: runs=b -->",
+      "````md",
+      "```",
+      "````",
+    ].join("\n");
+    expect(parseSnippets("doc.md", doc)).toEqual([
+      { doc: "doc.md", line: 3, lang: "sh", text: "echo a\n", marker: { kind: "run", value: "a" } },
+      { doc: "doc.md", line: 6, lang: "ts", text: "const unmarked = 1;\n" },
+      {
+        doc: "doc.md",
+        line: 12,
+        lang: "ts",
+        text: "const nested = 2;\n  indented();\n",
+        marker: { kind: "file", value: "x/y.ts" },
+      },
+      { doc: "doc.md", line: 17, lang: "md", text: "```\n", malformed: "<!-- snippet: runs=b -->" },
+    ]);
+  });
+});
+
+describe("documentation code blocks", () => {
+  it("found blocks in every document", () => {
+    expect(new Set(snippets.map((s) => s.doc))).toContain("README.md");
+    expect(snippets.filter((s) => s.doc === "emulator/README.md").length).toBeGreaterThan(0);
+  });
+
+  it("every block carries a snippet marker", () => {
+    const unmarked = snippets
+      .filter((s) => !s.marker)
+      .map((s) => `${where(s)} ${s.malformed ?? "(no marker)"}`);
+    expect(unmarked).toEqual([]);
+  });
+
+  it("every run= id is in the registry, used by exactly one block, and every registry id is used", () => {
+    const ids = snippets.flatMap((s) => (s.marker?.kind === "run" ? [s.marker.value] : []));
+    expect(
+      ids.filter((id) => !(id in RUNNERS)),
+      "unknown run ids",
+    ).toEqual([]);
+    expect(
+      ids.filter((id, i) => ids.indexOf(id) !== i),
+      "ids used twice",
+    ).toEqual([]);
+    expect(
+      Object.keys(RUNNERS).filter((id) => !ids.includes(id)),
+      "registry ids no block uses",
+    ).toEqual([]);
+  });
+
+  it("every test the registry names exists, is a test, and reads its block by id", () => {
+    const missing = Object.entries(RUNNERS).flatMap(([id, runner]) => {
+      if (!("test" in runner)) return [];
+      const file = join(REPO_ROOT, runner.test);
+      if (!/\.test\.ts$/.test(runner.test) || !existsSync(file))
+        return [`${id}: ${runner.test} is not a test`];
+      return readFileSync(file, "utf8").includes(`snippet("${id}")`) ? [] : [`${id}: ${runner.test}`];
+    });
+    expect(missing).toEqual([]);
+  });
+
+  const fileBlocks = snippets.filter((s) => s.marker?.kind === "file");
+  it.each(fileBlocks.map((s) => [where(s), s] as const))(
+    "%s appears verbatim in a file the tests run",
+    (_, s) => {
+      const path = s.marker?.value ?? "";
+      const file = join(REPO_ROOT, path);
+      expect(existsSync(file), `${path} exists`).toBe(true);
+      expect(readFileSync(file, "utf8").replace(/\r\n/g, "\n")).toContain(s.text);
+      expect(runByTests(path), `${path} (or its program folder) is run by a test`).toBe(true);
+    },
+  );
+
+  const hereBlocks = snippets.filter((s) => {
+    const runner = s.marker?.kind === "run" ? RUNNERS[s.marker.value] : undefined;
+    return runner !== undefined && "here" in runner;
+  });
+  it.each(hereBlocks.map((s) => [`${s.marker?.value} (${where(s)})`, s] as const))(
+    "run=%s executes as written",
+    async (_, s) => {
+      const runner = RUNNERS[s.marker?.value ?? ""] as ExecutedHere;
+      await runner.here(s);
+    },
+    30_000,
+  );
+});
+
+/** examples/gitops/README.md's layout: each listed file exists in the example. */
+async function gitopsLayout(block: Snippet): Promise<void> {
+  const listed = block.text
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/)[0] ?? "")
+    .filter(Boolean);
+  expect(listed.length).toBeGreaterThan(3);
+  for (const path of listed) expect(existsSync(join(REPO_ROOT, "examples", "gitops", path)), path).toBe(true);
+}
+
+const RECEIVER_URL = "https://hooks.example.com/appwrite";
+
+/**
+ * examples/receiver/README.md: the start command, run by bash as written with a stand-in
+ * `pulumi` answering `stack output`, and on a free port instead of 8080; then one delivery
+ * shaped like the documented log's first line and one with a wrong signature, whose log lines
+ * must match the documented ones but for the time and the address.
+ */
+let receiverRun: Promise<void> | undefined;
+function receiverChecked(): Promise<void> {
+  receiverRun ??= checkReceiver(snippet("receiver-start"), snippet("receiver-log"));
+  return receiverRun;
+}
+
+async function checkReceiver(start: Snippet, log: Snippet): Promise<void> {
+  const command = start.text.replace(/\bPORT=8080\b/, "PORT=0");
+  expect(command).not.toBe(start.text);
+  const fakeBin = join(REPO_ROOT, "test", "docs", "fake-bin");
+  const child = spawn("bash", ["-c", `set -euo pipefail\n${command}`], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      PATH: [fakeBin, join(REPO_ROOT, "node_modules", ".bin"), process.env.PATH ?? ""].join(":"),
+      FAKE_PULUMI_OUTPUTS: JSON.stringify({
+        secret: "current-key-1",
+        secretRotatedAt: new Date().toISOString(),
+      }),
+      HOST: "127.0.0.1",
+    },
+    detached: true,
+  });
+  let output = "";
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /listening on port (\d+)/.exec(output);
+        if (match) resolve(Number(match[1]));
+      };
+      child.stdout.on("data", onData);
+      child.stderr.on("data", onData);
+      child.once("exit", (code) => reject(new Error(`receiver exited (${code}): ${output}`)));
+    });
+    const send = async (secret: string) => {
+      const body = JSON.stringify({ $id: "u1" });
+      const response = await request(`http://127.0.0.1:${port}/appwrite`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-appwrite-webhook-signature": createHmac("sha1", secret)
+            .update(RECEIVER_URL)
+            .update(body)
+            .digest("base64"),
+          "x-appwrite-webhook-id": "wh1",
+          "x-appwrite-webhook-project-id": "demo",
+          "x-appwrite-webhook-events": "users.u1.create,users.*.create",
+        },
+        body,
+      });
+      await response.body.text();
+      return response.statusCode;
+    };
+    expect(await send("current-key-1")).toBe(200);
+    expect(await send("some-other-key")).toBe(401);
+    const mask = (line: string) => line.replace(/^\S+Z /, "<time> ").replace(/from \S+$/, "from <address>");
+    const expected = commandLines(log.text).map(mask);
+    await expect
+      .poll(() =>
+        output
+          .split("\n")
+          .filter((line) => /^\S+Z (verified|rejected)/.test(line))
+          .map(mask),
+      )
+      .toEqual(expected);
+    expect(output).not.toContain("current-key-1");
+  } finally {
+    if (child.pid) process.kill(-child.pid, "SIGTERM");
+  }
+}
