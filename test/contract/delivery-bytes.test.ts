@@ -217,7 +217,7 @@ describe("a delivery, byte for byte as Appwrite 1.9.6 sends it", () => {
   });
 
   it("does what emulator/README.md shows for payloadText (the example program, run)", async () => {
-    const example = join(__dirname, "fixtures", "payload-text-example.mts");
+    const example = join(ROOT, "test/contract/fixtures/payload-text-example.mts");
     const { stdout } = await execFileAsync(process.execPath, ["--import", "tsx", example], { cwd: ROOT });
     const [php] = phpWorkerBodies(['{"prefs":{},"id":123456789012345678,"f":1e20,"k":{"b":1,"10":2}}']);
     expect(php).toEqual({ body: '{"prefs":[],"id":123456789012345678,"f":1.0e+20,"k":{"b":1,"10":2}}' });
