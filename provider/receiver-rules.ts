@@ -7,7 +7,7 @@
  * Order matters: verifying parsed-then-reserialized JSON cannot work (PHP's json_encode escapes
  * `/` and non-ASCII, JSON.stringify does not), so nothing is parsed before the bytes check out.
  */
-import type { SecretLabel, SignatureUrlMode, VerifyFailureReason, VerifyResult } from "./signature-rules";
+import type { SecretLabel, SignatureUrlMode, VerifyFailureReason, VerifyResult } from "./signature-types";
 
 /** Appwrite payloads are one model document; 1 MiB leaves room for large ones and caps memory per request. */
 export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
@@ -68,11 +68,21 @@ export function rejectionFor(reason: RejectionReason): WebhookRejection {
 
 export const METHOD_NOT_ALLOWED: WebhookRejection = { status: 405, error: "method_not_allowed" };
 export const INTERNAL_ERROR: WebhookRejection = { status: 500, error: "internal_error" };
-export const ACCEPTED_BODY = { received: true } as const;
 
-/** The JSON body of a rejection; it holds no secret and no signature. */
-export function rejectionBody({ error, reason }: WebhookRejection): Record<string, string> {
-  return reason ? { error, reason } : { error };
+/** What every receiver's answers carry: JSON that no cache keeps. */
+export const ANSWER_HEADERS = {
+  "content-type": "application/json; charset=utf-8",
+  "cache-control": "no-store",
+} as const;
+
+/**
+ * The status and JSON text of an answer: 200 `{"received":true}` without a rejection, else the
+ * rejection's `{ error, reason? }`, which holds no secret and no signature.
+ */
+export function answerFor(rejection?: WebhookRejection): { status: number; json: string } {
+  if (!rejection) return { status: 200, json: JSON.stringify({ received: true }) };
+  const { status, error, reason } = rejection;
+  return { status, json: JSON.stringify(reason ? { error, reason } : { error }) };
 }
 
 function isHeaderGetter(headers: HeaderSource): headers is HeaderGetter {
@@ -153,4 +163,35 @@ export function checkReceiverOptions(
     throw new TypeError(`${where} needs \`secrets\` or \`getSecrets\``);
   }
   return limit;
+}
+
+/** What a check answered, in the shape every receiver has it (the Web one adds body failures). */
+export type CheckedDelivery =
+  | { ok: true; matched: SecretLabel; urlMode: SignatureUrlMode; headers: AppwriteWebhookHeaders }
+  | { ok: false; reason: RejectionReason };
+
+/** After the signature check: the delivery to hand over, or the refusal every receiver sends. */
+export function deliveryFrom<Bytes extends Uint8Array>(
+  checked: CheckedDelivery,
+  rawBody: Bytes,
+): { ok: true; delivery: DeliveryOf<Bytes> } | { ok: false; rejection: WebhookRejection } {
+  if (!checked.ok) return { ok: false, rejection: rejectionFor(checked.reason) };
+  const parsed = parseVerifiedBody(rawBody);
+  if (!parsed.ok) return parsed;
+  const { headers, matched, urlMode } = checked;
+  return { ok: true, delivery: { payload: parsed.payload, rawBody, headers, matched, urlMode } };
+}
+
+/** Tells a rejection listener; a failing logger must not turn a clean 4xx into a crash. */
+export function notifyRejected<Ctx>(
+  listener: ((rejection: WebhookRejection, ctx: Ctx) => void) | undefined,
+  rejection: WebhookRejection,
+  ctx: Ctx,
+): WebhookRejection {
+  try {
+    listener?.(rejection, ctx);
+  } catch {
+    // Ignored on purpose: the answer to the sender does not depend on the logs.
+  }
+  return rejection;
 }

@@ -10,16 +10,17 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
-  ACCEPTED_BODY,
+  ANSWER_HEADERS,
+  answerFor,
   checkReceiverOptions,
   headerValue,
   INTERNAL_ERROR,
   METHOD_NOT_ALLOWED,
   NO_HEADERS,
-  parseVerifiedBody,
   readAppwriteHeaders,
-  rejectionBody,
   rejectionFor,
+  deliveryFrom,
+  notifyRejected,
   SIGNATURE_HEADER,
   type AppwriteWebhookHeaders,
   type BodyFailureReason,
@@ -129,16 +130,15 @@ function readBody(req: IncomingMessage & { body?: unknown }, limit: number): Pro
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: Record<string, unknown>, close = false): void {
+function send(res: ServerResponse, rejection?: WebhookRejection): void {
   if (res.headersSent || res.writableEnded || res.destroyed) return;
-  const text = JSON.stringify(body);
+  const { status, json } = answerFor(rejection);
   res.statusCode = status;
-  res.setHeader("Content-Type", "application/json; charset=utf-8");
-  res.setHeader("Content-Length", Buffer.byteLength(text));
-  res.setHeader("Cache-Control", "no-store");
+  for (const [name, value] of Object.entries(ANSWER_HEADERS)) res.setHeader(name, value);
+  res.setHeader("Content-Length", Buffer.byteLength(json));
   // After a refused oversized body the rest is still on the wire; closing beats draining it.
-  if (close) res.setHeader("Connection", "close");
-  res.end(text);
+  if (status === 413) res.setHeader("Connection", "close");
+  res.end(json);
 }
 
 export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookRequestHandler {
@@ -149,12 +149,8 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
 
   return async (req, res) => {
     const reject = (rejection: WebhookRejection): void => {
-      try {
-        options.onRejected?.(rejection, req);
-      } catch {
-        // A failing logger must not turn a clean 4xx into a crash.
-      }
-      sendJson(res, rejection.status, rejectionBody(rejection), rejection.status === 413);
+      notifyRejected(options.onRejected, rejection, req);
+      send(res, rejection);
     };
     try {
       if (req.method !== "POST") {
@@ -170,16 +166,13 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
         secrets: await secretsNow(),
         urlMode,
       });
-      if (!verdict.ok) return reject(rejectionFor(verdict.reason));
-      const parsed = parseVerifiedBody(read.body);
-      if (!parsed.ok) return reject(parsed.rejection);
-      const { headers, matched, urlMode: signedWith } = verdict;
-      const delivery = { payload: parsed.payload, rawBody: read.body, headers, matched, urlMode: signedWith };
-      await options.onEvent(delivery, req, res);
-      sendJson(res, 200, ACCEPTED_BODY);
+      const checked = deliveryFrom(verdict, read.body);
+      if (!checked.ok) return reject(checked.rejection);
+      await options.onEvent(checked.delivery, req, res);
+      send(res);
     } catch {
       // Thrown by onEvent or getSecrets. No message or stack leaves the process: they may name internals.
-      if (!res.headersSent) sendJson(res, INTERNAL_ERROR.status, rejectionBody(INTERNAL_ERROR));
+      if (!res.headersSent) send(res, INTERNAL_ERROR);
       // A half-written answer would read as success; a dropped connection reads as the failure it is.
       else if (!res.writableEnded) res.destroy();
     }

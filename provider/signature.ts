@@ -14,19 +14,8 @@ import {
   type VerifyResult,
 } from "./signature-rules";
 
-export {
-  DEFAULT_PREVIOUS_SECRET_WINDOW_SECONDS,
-  rawUrlDecode,
-  type RawBody,
-  type RotatingSecrets,
-  type SecretLabel,
-  type SignatureUrlMode,
-  type SignInput,
-  type VerifyFailureReason,
-  type VerifyInput,
-  type VerifyResult,
-  type WebhookSecrets,
-} from "./signature-rules";
+export { DEFAULT_PREVIOUS_SECRET_WINDOW_SECONDS, rawUrlDecode } from "./signature-rules";
+export type * from "./signature-types";
 
 function hmac(secret: string, url: Uint8Array, body: Uint8Array): Buffer {
   return createHmac("sha1", secret).update(url).update(body).digest();

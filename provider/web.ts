@@ -30,20 +30,11 @@ import {
   type WebhookSecrets,
 } from "./signature-rules";
 
+export { DEFAULT_PREVIOUS_SECRET_WINDOW_SECONDS } from "./signature-rules";
+export type * from "./signature-types";
 export {
-  DEFAULT_PREVIOUS_SECRET_WINDOW_SECONDS,
-  type RawBody,
-  type RotatingSecrets,
-  type SecretLabel,
-  type SignatureUrlMode,
-  type SignInput,
-  type VerifyFailureReason,
-  type VerifyInput,
-  type VerifyResult,
-  type WebhookSecrets,
-} from "./signature-rules";
-export {
-  ACCEPTED_BODY,
+  answerFor,
+  ANSWER_HEADERS,
   DEFAULT_MAX_BODY_BYTES,
   readAppwriteHeaders,
   rejectionFor,
@@ -196,20 +187,4 @@ export async function verifyWebhookRequest(
   } catch {
     return { ok: false, reason: "invalid-input", headers };
   }
-}
-
-/** For handlers that answer with a JSON body; `ACCEPTED_BODY` is what a 200 carries. */
-export function jsonResponse(
-  status: number,
-  body: unknown,
-  extraHeaders: Record<string, string> = {},
-): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: {
-      "content-type": "application/json; charset=utf-8",
-      "cache-control": "no-store",
-      ...extraHeaders,
-    },
-  });
 }
