@@ -36,6 +36,7 @@ export {
   answerFor,
   ANSWER_HEADERS,
   DEFAULT_MAX_BODY_BYTES,
+  deliveryFrom,
   readAppwriteHeaders,
   rejectionFor,
   type AppwriteWebhookHeaders,
