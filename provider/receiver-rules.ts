@@ -182,16 +182,54 @@ export function deliveryFrom<Bytes extends Uint8Array>(
   return { ok: true, delivery: { payload: parsed.payload, rawBody, headers, matched, urlMode } };
 }
 
-/** Tells a rejection listener; a failing logger must not turn a clean 4xx into a crash. */
-export function notifyRejected<Ctx>(
-  listener: ((rejection: WebhookRejection, ctx: Ctx) => void) | undefined,
-  rejection: WebhookRejection,
-  ctx: Ctx,
-): WebhookRejection {
+/** A check's answer with the bytes it checked, or why the delivery is refused (body or signature). */
+export type VerifiedBody<Bytes extends Uint8Array> =
+  | {
+      ok: true;
+      matched: SecretLabel;
+      urlMode: SignatureUrlMode;
+      headers: AppwriteWebhookHeaders;
+      body: Bytes;
+    }
+  | { ok: false; reason: RejectionReason };
+
+/** What one delivery needs from its host: the method, the check, the handler, and how to answer. */
+export interface DeliverySteps<Bytes extends Uint8Array, Answer> {
+  method: string | undefined;
+  /** Reads the raw body within its limit and verifies it with the request's headers. */
+  verify(): Promise<VerifiedBody<Bytes>>;
+  /** The caller's handler; an answer it returns (a Response) replaces the 200. */
+  onEvent(delivery: DeliveryOf<Bytes>): Answer | void | Promise<Answer | void>;
+  /** Sends 200 `{"received":true}` without a rejection, else the rejection. */
+  answer(rejection?: WebhookRejection): Answer;
+  /** For logs and metrics; a throwing listener is ignored, the answer does not depend on it. */
+  onRejected?: ((rejection: WebhookRejection) => void) | undefined;
+}
+
+/**
+ * One delivery in the order every receiver keeps: POST only, the body within its limit and its
+ * signature, then the JSON, the handler, and 200. Never throws: a step that throws (the handler,
+ * getSecrets) answers 500 `internal_error`, with no message or stack, which may name internals.
+ */
+export async function receiveDelivery<Bytes extends Uint8Array, Answer>(
+  steps: DeliverySteps<Bytes, Answer>,
+): Promise<Answer> {
+  const reject = (rejection: WebhookRejection): Answer => {
+    try {
+      steps.onRejected?.(rejection);
+    } catch {
+      // A failing logger must not turn a clean 4xx into a crash.
+    }
+    return steps.answer(rejection);
+  };
   try {
-    listener?.(rejection, ctx);
+    if (steps.method !== "POST") return reject(METHOD_NOT_ALLOWED);
+    const verified = await steps.verify();
+    if (!verified.ok) return reject(rejectionFor(verified.reason));
+    const checked = deliveryFrom(verified, verified.body);
+    if (!checked.ok) return reject(checked.rejection);
+    return (await steps.onEvent(checked.delivery)) ?? steps.answer();
   } catch {
-    // Ignored on purpose: the answer to the sender does not depend on the logs.
+    return steps.answer(INTERNAL_ERROR);
   }
-  return rejection;
 }

@@ -15,12 +15,9 @@ import {
   checkReceiverOptions,
   headerValue,
   INTERNAL_ERROR,
-  METHOD_NOT_ALLOWED,
   NO_HEADERS,
   readAppwriteHeaders,
-  rejectionFor,
-  deliveryFrom,
-  notifyRejected,
+  receiveDelivery,
   SIGNATURE_HEADER,
   type AppwriteWebhookHeaders,
   type BodyFailureReason,
@@ -131,11 +128,17 @@ function readBody(req: IncomingMessage & { body?: unknown }, limit: number): Pro
 }
 
 function send(res: ServerResponse, rejection?: WebhookRejection): void {
-  if (res.headersSent || res.writableEnded || res.destroyed) return;
+  if (res.headersSent || res.writableEnded || res.destroyed) {
+    // The handler failed halfway through its own answer: a half-written answer would read as
+    // success, a dropped connection reads as the failure it is.
+    if (rejection === INTERNAL_ERROR && !res.writableEnded) res.destroy();
+    return;
+  }
   const { status, json } = answerFor(rejection);
   res.statusCode = status;
   for (const [name, value] of Object.entries(ANSWER_HEADERS)) res.setHeader(name, value);
   res.setHeader("Content-Length", Buffer.byteLength(json));
+  if (status === 405) res.setHeader("Allow", "POST");
   // After a refused oversized body the rest is still on the wire; closing beats draining it.
   if (status === 413) res.setHeader("Connection", "close");
   res.end(json);
@@ -143,38 +146,22 @@ function send(res: ServerResponse, rejection?: WebhookRejection): void {
 
 export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookRequestHandler {
   const limit = checkReceiverOptions("createWebhookReceiver", options);
-  const { url, urlMode } = options;
+  const { url, urlMode, onRejected } = options;
   const secretsNow = async (): Promise<WebhookSecrets> =>
     options.getSecrets ? options.getSecrets() : (options.secrets ?? []);
 
-  return async (req, res) => {
-    const reject = (rejection: WebhookRejection): void => {
-      notifyRejected(options.onRejected, rejection, req);
-      send(res, rejection);
-    };
-    try {
-      if (req.method !== "POST") {
-        res.setHeader("Allow", "POST");
-        return reject(METHOD_NOT_ALLOWED);
-      }
-      const read = await readBody(req, limit);
-      if (!read.ok) return reject(rejectionFor(read.reason));
-      const verdict = verifyWebhookRequest({
-        url,
-        rawBody: read.body,
-        headers: req.headers,
-        secrets: await secretsNow(),
-        urlMode,
-      });
-      const checked = deliveryFrom(verdict, read.body);
-      if (!checked.ok) return reject(checked.rejection);
-      await options.onEvent(checked.delivery, req, res);
-      send(res);
-    } catch {
-      // Thrown by onEvent or getSecrets. No message or stack leaves the process: they may name internals.
-      if (!res.headersSent) send(res, INTERNAL_ERROR);
-      // A half-written answer would read as success; a dropped connection reads as the failure it is.
-      else if (!res.writableEnded) res.destroy();
-    }
-  };
+  return (req, res) =>
+    receiveDelivery<Buffer, void>({
+      method: req.method,
+      async verify() {
+        const read = await readBody(req, limit);
+        if (!read.ok) return read;
+        const input = { url, rawBody: read.body, headers: req.headers, secrets: await secretsNow(), urlMode };
+        const verdict = verifyWebhookRequest(input);
+        return verdict.ok ? { ...verdict, body: read.body } : verdict;
+      },
+      onEvent: (delivery) => options.onEvent(delivery, req, res),
+      answer: (rejection) => send(res, rejection),
+      onRejected: onRejected && ((rejection) => onRejected(rejection, req)),
+    });
 }

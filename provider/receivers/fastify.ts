@@ -14,11 +14,9 @@ import {
   ANSWER_HEADERS,
   answerFor,
   checkReceiverOptions,
-  INTERNAL_ERROR,
-  METHOD_NOT_ALLOWED,
-  deliveryFrom,
-  notifyRejected,
+  receiveDelivery,
   rejectionFor,
+  INTERNAL_ERROR,
   type WebhookRejection,
 } from "../receiver-rules";
 import { verifyWebhookRequest, type WebhookDelivery, type WebhookReceiverOptions } from "../receiver";
@@ -43,45 +41,44 @@ function rejectionForFastifyError(error: { statusCode?: number; code?: string })
 
 export function fastifyWebhook(options: FastifyWebhookOptions): FastifyPluginAsync {
   const bodyLimit = checkReceiverOptions("fastifyWebhook", options);
-  const path = options.path ?? "/";
+  const { url, urlMode, onRejected } = options;
+  const route = options.path ?? "/";
+  const secretsNow = async () => (options.getSecrets ? options.getSecrets() : (options.secrets ?? []));
+  const answer = (reply: FastifyReply, rejection?: WebhookRejection): FastifyReply => {
+    if (reply.sent) return reply;
+    const { status, json } = answerFor(rejection);
+    if (status === 405) reply.header("allow", "POST");
+    return reply.code(status).headers(ANSWER_HEADERS).send(json);
+  };
   return async (app) => {
-    const answer = (reply: FastifyReply, rejection?: WebhookRejection) => {
-      const { status, json } = answerFor(rejection);
-      return reply.code(status).headers(ANSWER_HEADERS).send(json);
-    };
-    const send = (reply: FastifyReply, rejection: WebhookRejection, request: FastifyRequest) =>
-      answer(reply, notifyRejected(options.onRejected, rejection, request));
     // Only inside this plugin's scope: the rest of the app keeps its JSON parser.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit }, (_request, body, done) =>
       done(null, body),
     );
-    app.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) =>
-      send(reply, rejectionForFastifyError(error), request),
-    );
-    app.route({
-      method: ["GET", "HEAD", "PUT", "PATCH", "DELETE"],
-      url: path,
-      handler: (request, reply) => send(reply.header("allow", "POST"), METHOD_NOT_ALLOWED, request),
-    });
-    app.post(path, async (request, reply) => {
+    // Fastify refuses an oversized or broken body before the route runs; answer as the others do.
+    app.setErrorHandler((error: { statusCode?: number }, request, reply) => {
+      const rejection = rejectionForFastifyError(error);
       try {
-        const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const verdict = verifyWebhookRequest({
-          url: options.url,
-          rawBody,
-          headers: request.headers,
-          secrets: options.getSecrets ? await options.getSecrets() : (options.secrets ?? []),
-          urlMode: options.urlMode,
-        });
-        const checked = deliveryFrom(verdict, rawBody);
-        if (!checked.ok) return send(reply, checked.rejection, request);
-        await options.onEvent(checked.delivery, request, reply);
-        return reply.sent ? reply : answer(reply);
+        onRejected?.(rejection, request);
       } catch {
-        // Thrown by onEvent or getSecrets. No message or stack leaves: they may name internals.
-        return reply.sent ? reply : answer(reply, INTERNAL_ERROR);
+        // A failing logger must not turn a clean 4xx into a crash.
       }
+      return answer(reply, rejection);
     });
+    app.all(route, (request, reply) =>
+      receiveDelivery<Buffer, FastifyReply>({
+        method: request.method,
+        verify: async () => {
+          const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+          const input = { url, rawBody, headers: request.headers, urlMode, secrets: await secretsNow() };
+          const verdict = verifyWebhookRequest(input);
+          return verdict.ok ? { ...verdict, body: rawBody } : verdict;
+        },
+        onEvent: (delivery) => options.onEvent(delivery, request, reply),
+        answer: (rejection) => answer(reply, rejection),
+        onRejected: onRejected && ((rejection) => onRejected(rejection, request)),
+      }),
+    );
   };
 }

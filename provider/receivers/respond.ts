@@ -8,11 +8,7 @@ import {
   ANSWER_HEADERS,
   answerFor,
   checkReceiverOptions,
-  INTERNAL_ERROR,
-  METHOD_NOT_ALLOWED,
-  deliveryFrom,
-  notifyRejected,
-  rejectionFor,
+  receiveDelivery,
   type DeliveryOf,
   type WebhookRejection,
 } from "../receiver-rules";
@@ -35,9 +31,10 @@ export interface WebReceiverOptions<Ctx> {
   onRejected?(rejection: WebhookRejection, ctx: Ctx): void;
 }
 
-function json(rejection?: WebhookRejection, extra: Record<string, string> = {}): Response {
+function json(rejection?: WebhookRejection): Response {
   const { status, json: text } = answerFor(rejection);
-  return new Response(text, { status, headers: { ...ANSWER_HEADERS, ...extra } });
+  const allow: Record<string, string> = status === 405 ? { allow: "POST" } : {};
+  return new Response(text, { status, headers: { ...ANSWER_HEADERS, ...allow } });
 }
 
 /** Builds `(request, ctx) => Response`; bad options throw here, at startup, not per delivery. */
@@ -46,27 +43,19 @@ export function createWebResponder<Ctx>(
   options: WebReceiverOptions<Ctx>,
 ): (request: Request, ctx: Ctx) => Promise<Response> {
   const maxBodyBytes = checkReceiverOptions(where, options);
-  return async (request, ctx) => {
-    const reject = (rejection: WebhookRejection, extra?: Record<string, string>): Response =>
-      json(notifyRejected(options.onRejected, rejection, ctx), extra);
-    try {
-      if (request.method !== "POST") return reject(METHOD_NOT_ALLOWED, { allow: "POST" });
-      const url = typeof options.url === "function" ? options.url(ctx) : options.url;
-      const secrets = options.getSecrets ? await options.getSecrets(ctx) : (options.secrets ?? []);
-      const verdict = await verifyWebhookRequest(request, {
-        url,
-        secrets,
-        urlMode: options.urlMode,
-        maxBodyBytes,
-      });
-      if (!verdict.ok) return reject(rejectionFor(verdict.reason));
-      const checked = deliveryFrom(verdict, verdict.body);
-      if (!checked.ok) return reject(checked.rejection);
-      const answer = await options.onEvent(checked.delivery, ctx);
-      return answer ?? json();
-    } catch {
-      // Thrown by onEvent, getSecrets or url. No message or stack leaves: they may name internals.
-      return json(INTERNAL_ERROR);
-    }
-  };
+  const { onRejected, urlMode } = options;
+  return (request, ctx) =>
+    receiveDelivery<Uint8Array, Response>({
+      method: request.method,
+      verify: async () =>
+        verifyWebhookRequest(request, {
+          url: typeof options.url === "function" ? options.url(ctx) : options.url,
+          secrets: options.getSecrets ? await options.getSecrets(ctx) : (options.secrets ?? []),
+          urlMode,
+          maxBodyBytes,
+        }),
+      onEvent: (delivery) => options.onEvent(delivery, ctx),
+      answer: json,
+      onRejected: onRejected && ((rejection) => onRejected(rejection, ctx)),
+    });
 }

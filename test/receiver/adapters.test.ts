@@ -33,8 +33,13 @@ const received = new Map<Adapter, unknown[]>(ADAPTERS.map((a) => [a, []]));
 const origins = new Map<Adapter, string>();
 const closers: Array<() => Promise<unknown>> = [];
 
-const getSecrets = (adapter: Adapter) => () => secrets.get(adapter) ?? "";
-const record = (adapter: Adapter) => (payload: unknown) => void received.get(adapter)?.push(payload);
+/** Switched by the parity probes: a receiver with no usable key, a handler that throws. */
+const faults = { noKeys: false, handlerThrows: false };
+const getSecrets = (adapter: Adapter) => () => (faults.noKeys ? [""] : (secrets.get(adapter) ?? ""));
+const record = (adapter: Adapter) => (payload: unknown) => {
+  if (faults.handlerThrows) throw new Error("handler failed with internals /srv/app/secret-path");
+  received.get(adapter)?.push(payload);
+};
 const common = (adapter: Adapter) => ({
   url: urlOf(adapter),
   getSecrets: getSecrets(adapter),
@@ -165,7 +170,7 @@ describe("every adapter refuses as createWebhookReceiver does", () => {
     method?: string;
     body?: string | Buffer;
     sign?: boolean | string;
-    headers?: Record<string, string>;
+    fault?: keyof typeof faults;
   };
   const probes: Probe[] = [
     { name: "no signature", body: '{"a":1}', sign: false },
@@ -175,6 +180,8 @@ describe("every adapter refuses as createWebhookReceiver does", () => {
     { name: "signed, invalid UTF-8 in JSON", body: Buffer.from([0x22, 0xff, 0x22]), sign: true },
     { name: "over the body limit", body: `{"pad":"${"x".repeat(LIMIT)}"}`, sign: true },
     { name: "not a POST", method: "PUT", body: "{}", sign: true },
+    { name: "the receiver has no usable key", body: '{"a":1}', sign: true, fault: "noKeys" },
+    { name: "the handler throws", body: '{"a":1}', sign: true, fault: "handlerThrows" },
   ];
 
   async function probe(adapter: Adapter, p: Probe): Promise<{ status: number; json: unknown }> {
@@ -199,10 +206,16 @@ describe("every adapter refuses as createWebhookReceiver does", () => {
   }
 
   it.each(probes)("$name", async (p) => {
-    const reference = await probe("node", p);
-    expect(reference.status).toBeGreaterThanOrEqual(400);
-    for (const adapter of ADAPTERS.slice(1)) {
-      expect({ adapter, ...(await probe(adapter, p)) }).toEqual({ adapter, ...reference });
+    if (p.fault) faults[p.fault] = true;
+    try {
+      const reference = await probe("node", p);
+      expect(reference.status).toBeGreaterThanOrEqual(400);
+      expect(JSON.stringify(reference.json)).not.toContain("secret-path");
+      for (const adapter of ADAPTERS.slice(1)) {
+        expect({ adapter, ...(await probe(adapter, p)) }).toEqual({ adapter, ...reference });
+      }
+    } finally {
+      if (p.fault) faults[p.fault] = false;
     }
   });
 });
