@@ -89,7 +89,7 @@ export function bodyBytes(rawBody: RawBody): Uint8Array {
 }
 
 /** url + body as one array, for HMAC APIs that take a single message (Web Crypto has no update()). */
-export function concatBytes(first: Uint8Array, second: Uint8Array): Uint8Array<ArrayBuffer> {
+export function concatBytes(first: Uint8Array, second: Uint8Array): Uint8Array {
   const out = new Uint8Array(first.length + second.length);
   out.set(first, 0);
   out.set(second, first.length);
@@ -112,7 +112,7 @@ const SHA1_BYTES = 20;
 const BASE64_SHA1 = /^[A-Za-z0-9+/]{27}=?$/;
 
 /** The 20 digest bytes, or a failure reason. Lenient decoders would accept junk. */
-function decodeSignature(signature: unknown): Uint8Array<ArrayBuffer> | VerifyFailureReason {
+function decodeSignature(signature: unknown): Uint8Array | VerifyFailureReason {
   if (signature === undefined || signature === null) return "missing-signature";
   if (typeof signature !== "string") return "malformed-signature";
   const trimmed = signature.trim();
@@ -176,7 +176,7 @@ export interface VerificationPlan {
   checks: SignatureCheck[];
   body: Uint8Array;
   /** The digest the header carries. */
-  expected: Uint8Array<ArrayBuffer>;
+  expected: Uint8Array;
 }
 
 /**

@@ -50,12 +50,19 @@ export {
 const HMAC_SHA1 = { name: "HMAC", hash: "SHA-1" } as const;
 
 /**
+ * Web Crypto's types take only ArrayBuffer-backed arrays. Every array handed to it here is one
+ * this module or the rules allocated (TextEncoder, new Uint8Array), never a SharedArrayBuffer view.
+ */
+type OwnedBytes = Uint8Array<ArrayBuffer>;
+const owned = (bytes: Uint8Array): OwnedBytes => bytes as OwnedBytes;
+
+/**
  * Web Crypto refuses a zero-length HMAC key, which node:crypto and PHP accept. HMAC pads every
  * key with zero bytes to the block size, so one zero byte is the same key. (The verifier never
  * uses an empty key; this keeps signWebhookPayload equal to the Node one for every input.)
  */
-function keyBytes(secret: string): Uint8Array<ArrayBuffer> {
-  return secret === "" ? new Uint8Array(1) : (utf8Bytes(secret) as Uint8Array<ArrayBuffer>);
+function keyBytes(secret: string): OwnedBytes {
+  return owned(secret === "" ? new Uint8Array(1) : utf8Bytes(secret));
 }
 
 // The return type is left to inference: the CryptoKey type is a global in some libs and not in others.
@@ -85,16 +92,16 @@ export async function verifyWebhookSignature(input: VerifyInput): Promise<Verify
     const plan = planVerification(input);
     if (!("checks" in plan)) return plan;
     // Web Crypto has no update(): one url + body message per URL form, shared by the keys.
-    const messages = new Map<Uint8Array, Uint8Array<ArrayBuffer>>();
+    const messages = new Map<Uint8Array, OwnedBytes>();
     for (const { urlBytes } of plan.checks)
-      if (!messages.has(urlBytes)) messages.set(urlBytes, concatBytes(urlBytes, plan.body));
+      if (!messages.has(urlBytes)) messages.set(urlBytes, owned(concatBytes(urlBytes, plan.body)));
     const equal = await Promise.all(
       plan.checks.map(async (check) =>
         crypto.subtle.verify(
           "HMAC",
           await hmacKey(check.secret, "verify"),
           plan.expected,
-          messages.get(check.urlBytes) as Uint8Array<ArrayBuffer>,
+          messages.get(check.urlBytes) as OwnedBytes,
         ),
       ),
     );

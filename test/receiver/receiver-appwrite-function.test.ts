@@ -8,11 +8,16 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import receive, { type FunctionContext } from "../../examples/receiver-appwrite-function/src/main";
+import { REPO_ROOT } from "../support/engine";
+import type { FunctionContext } from "../../examples/receiver-appwrite-function/src/main";
 import { replayTampered, startEmulatorFixture, type EmulatorFixture } from "./emulator-fixture";
 
+/** The function's entrypoint, loaded as Appwrite's executor loads it: the module's default export. */
+const ENTRYPOINT = "examples/receiver-appwrite-function/src/main.ts";
 const FUNCTION_URL = "https://receiver.functions.example.com/";
+let receive: (context: FunctionContext) => Promise<unknown>;
 let fixture: EmulatorFixture;
 let executor: Server;
 let origin: string;
@@ -47,6 +52,7 @@ function contextFor(method: string, headers: Record<string, string>, body: Buffe
 }
 
 beforeAll(async () => {
+  receive = ((await import(join(REPO_ROOT, ENTRYPOINT))) as { default: typeof receive }).default;
   fixture = await startEmulatorFixture();
   key = (await fixture.createWebhook(FUNCTION_URL, "To the function")).secret;
   // Function variables reach the code as environment variables.
