@@ -16,6 +16,7 @@ export default defineConfig({
             "test/unit/**/*.test.ts",
             "test/contract/**/*.test.ts",
             "test/receiver/**/*.test.ts",
+            "test/runtimes/**/*.test.ts",
             "test/provider/**/*.test.ts",
             "test/docs/**/*.test.ts",
           ],

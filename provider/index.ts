@@ -32,6 +32,7 @@ export {
   type WebhookSecrets,
   type RotatingSecrets,
   type SecretLabel,
+  type RawBody,
 } from "./signature";
 export {
   createWebhookReceiver,
@@ -48,3 +49,13 @@ export {
   type HeaderSource,
   type HeaderGetter,
 } from "./receiver";
+export {
+  rejectionFor,
+  answerFor,
+  deliveryFrom,
+  ANSWER_HEADERS,
+  type RejectionReason,
+  type BodyFailureReason,
+  type CheckedDelivery,
+  type DeliveryOf,
+} from "./receiver-rules";

@@ -4,70 +4,56 @@
  * also Express-compatible middleware; `verifyWebhookRequest` does the checks for frameworks that
  * hand you the body and headers themselves (Fetch API handlers, Fastify, serverless).
  *
- * Order matters: verifying parsed-then-reserialized JSON cannot work (PHP's json_encode escapes
- * `/` and non-ASCII, JSON.stringify does not), so nothing is parsed before the bytes check out.
- * Only `node:` builtins, so a receiver does not pull in the Pulumi SDK's dependencies.
+ * The checks, statuses and JSON errors are the shared ones of receiver-rules.ts; this file adds
+ * only what is Node's: reading an IncomingMessage and answering on a ServerResponse. Only `node:`
+ * builtins, so a receiver does not pull in the Pulumi SDK's dependencies.
  */
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  ANSWER_HEADERS,
+  answerFor,
+  checkReceiverOptions,
+  headerValue,
+  INTERNAL_ERROR,
+  NO_HEADERS,
+  readAppwriteHeaders,
+  receiveDelivery,
+  SIGNATURE_HEADER,
+  type AppwriteWebhookHeaders,
+  type BodyFailureReason,
+  type DeliveryOf,
+  type HeaderSource,
+  type VerifiedRequest,
+  type WebhookRejection,
+} from "./receiver-rules";
 import {
   verifyWebhookSignature,
-  type SecretLabel,
+  type RawBody,
   type SignatureUrlMode,
-  type VerifyFailureReason,
-  type VerifyResult,
   type WebhookSecrets,
 } from "./signature";
 
-/** Appwrite payloads are one model document; 1 MiB leaves room for large ones and caps memory per request. */
-export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
-
-/** What the worker tells about a delivery besides the body (curl drops blank headers: absent = ""). */
-export interface AppwriteWebhookHeaders {
-  webhookId: string;
-  /** Every event generated for the trigger (not only the ones the webhook subscribes to). */
-  events: string[];
-  name: string;
-  projectId: string;
-  /** Empty for API-key triggered events. */
-  userId: string;
-}
-
-/** A Fetch API `Headers` (case-insensitive `get`). */
-export interface HeaderGetter {
-  get(name: string): string | null;
-}
-export type HeaderSource =
-  IncomingHttpHeaders | Readonly<Record<string, string | string[] | undefined>> | HeaderGetter;
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  readAppwriteHeaders,
+  type AppwriteWebhookHeaders,
+  type HeaderGetter,
+  type HeaderSource,
+  type VerifiedRequest,
+  type WebhookRejection,
+} from "./receiver-rules";
 
 export interface VerifyRequestInput {
   /** The webhook URL as configured in Appwrite. Behind a proxy the request URL differs, so never rebuild it. */
   url: string;
-  rawBody: string | Uint8Array;
+  rawBody: RawBody;
   headers: HeaderSource;
   secrets: WebhookSecrets;
   urlMode?: SignatureUrlMode;
   now?: Date | number;
 }
 
-export type VerifiedRequest = VerifyResult & { headers: AppwriteWebhookHeaders };
-
-export interface WebhookDelivery {
-  /** The parsed JSON body: the model Appwrite returned for the triggering call. Validate before trusting its shape. */
-  payload: unknown;
-  /** The exact bytes that were verified. */
-  rawBody: Buffer;
-  headers: AppwriteWebhookHeaders;
-  /** Which key matched: seeing "previous" means the sender has not switched yet. */
-  matched: SecretLabel;
-  urlMode: SignatureUrlMode;
-}
-
-export interface WebhookRejection {
-  status: number;
-  /** The code sent in the JSON body. */
-  error: string;
-  reason?: VerifyFailureReason;
-}
+export type WebhookDelivery = DeliveryOf<Buffer>;
 
 export interface WebhookReceiverOptions {
   url: string;
@@ -90,42 +76,12 @@ export type WebhookRequestHandler = (
   next?: unknown,
 ) => Promise<void>;
 
-function isHeaderGetter(headers: HeaderSource): headers is HeaderGetter {
-  return typeof (headers as Partial<HeaderGetter>).get === "function";
-}
-
-function headerValue(headers: HeaderSource, name: string): string | undefined {
-  if (isHeaderGetter(headers)) return headers.get(name) ?? undefined;
-  const record = headers as Readonly<Record<string, string | string[] | undefined>>;
-  // Node lower-cases header names; a hand-built record may not.
-  const key = name in record ? name : Object.keys(record).find((k) => k.toLowerCase() === name);
-  const value = key === undefined ? undefined : record[key];
-  // Duplicates are joined the way Node joins them, so two signatures fail as malformed.
-  if (Array.isArray(value)) return value.join(", ");
-  return typeof value === "string" ? value : undefined;
-}
-
-export function readAppwriteHeaders(headers: HeaderSource): AppwriteWebhookHeaders {
-  const get = (name: string): string => headerValue(headers, `x-appwrite-webhook-${name}`) ?? "";
-  return {
-    webhookId: get("id"),
-    // Appwrite joins with "," and no spaces; trimming also accepts lists a proxy re-spaced.
-    events: get("events")
-      .split(",")
-      .map((event) => event.trim())
-      .filter((event) => event !== ""),
-    name: get("name"),
-    projectId: get("project-id"),
-    userId: get("user-id"),
-  };
-}
-
 /** Verifies a delivery whose body and headers you already have. Never throws. */
 export function verifyWebhookRequest(input: VerifyRequestInput): VerifiedRequest {
-  let headers: AppwriteWebhookHeaders = { webhookId: "", events: [], name: "", projectId: "", userId: "" };
+  let headers: AppwriteWebhookHeaders = NO_HEADERS;
   try {
     headers = readAppwriteHeaders(input.headers);
-    const signature = headerValue(input.headers, "x-appwrite-webhook-signature");
+    const signature = headerValue(input.headers, SIGNATURE_HEADER);
     return { ...verifyWebhookSignature({ ...input, signature }), headers };
   } catch {
     // A headers object with throwing getters: report it instead of crashing the caller.
@@ -133,19 +89,19 @@ export function verifyWebhookRequest(input: VerifyRequestInput): VerifiedRequest
   }
 }
 
-type BodyResult = { ok: true; body: Buffer } | { ok: false; status: number; error: string };
+type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: BodyFailureReason };
 
 /**
  * Reads the body up to `limit` bytes. A body a framework already buffered (express.raw) is used
  * as is; one it already parsed cannot be verified, and saying so beats a confusing 401.
  */
 function readBody(req: IncomingMessage & { body?: unknown }, limit: number): Promise<BodyResult> {
-  const tooLarge: BodyResult = { ok: false, status: 413, error: "payload_too_large" };
+  const tooLarge: BodyResult = { ok: false, reason: "payload-too-large" };
   if (req.body instanceof Uint8Array) {
     return Promise.resolve(req.body.length > limit ? tooLarge : { ok: true, body: Buffer.from(req.body) });
   }
   if (req.readableEnded || req.readableDidRead) {
-    return Promise.resolve({ ok: false, status: 500, error: "body_already_consumed" });
+    return Promise.resolve({ ok: false, reason: "body-already-consumed" });
   }
   // An honest Content-Length over the limit is refused before a single byte is read.
   const declared = Number(req.headers["content-length"]);
@@ -165,90 +121,47 @@ function readBody(req: IncomingMessage & { body?: unknown }, limit: number): Pro
       finish(tooLarge);
     };
     const onEnd = (): void => finish({ ok: true, body: Buffer.concat(chunks, size) });
-    const onError = (): void => finish({ ok: false, status: 400, error: "body_read_failed" });
-    const onClose = (): void => finish({ ok: false, status: 400, error: "body_read_failed" });
+    const onError = (): void => finish({ ok: false, reason: "body-read-failed" });
+    const onClose = (): void => finish({ ok: false, reason: "body-read-failed" });
     req.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: Record<string, unknown>, close = false): void {
-  if (res.headersSent || res.writableEnded || res.destroyed) return;
-  const text = JSON.stringify(body);
+function send(res: ServerResponse, rejection?: WebhookRejection): void {
+  if (res.headersSent || res.writableEnded || res.destroyed) {
+    // The handler failed halfway through its own answer: a half-written answer would read as
+    // success, a dropped connection reads as the failure it is.
+    if (rejection === INTERNAL_ERROR && !res.writableEnded) res.destroy();
+    return;
+  }
+  const { status, json } = answerFor(rejection);
   res.statusCode = status;
-  res.setHeader("Content-Type", "application/json; charset=utf-8");
-  res.setHeader("Content-Length", Buffer.byteLength(text));
-  res.setHeader("Cache-Control", "no-store");
+  for (const [name, value] of Object.entries(ANSWER_HEADERS)) res.setHeader(name, value);
+  res.setHeader("Content-Length", Buffer.byteLength(json));
+  if (status === 405) res.setHeader("Allow", "POST");
   // After a refused oversized body the rest is still on the wire; closing beats draining it.
-  if (close) res.setHeader("Connection", "close");
-  res.end(text);
+  if (status === 413) res.setHeader("Connection", "close");
+  res.end(json);
 }
-
-/** 401 for what a sender got wrong; 500 for a receiver misconfiguration the sender cannot fix. */
-function statusFor(reason: VerifyFailureReason): number {
-  return reason === "no-secrets" || reason === "invalid-input" ? 500 : 401;
-}
-
-// fatal: invalid UTF-8 is a malformed body, not something to patch with U+FFFD.
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookRequestHandler {
-  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  // Configuration mistakes fail at startup; otherwise they would surface as a 413 or 500 on every delivery.
-  if (!(Number.isSafeInteger(limit) && limit >= 0))
-    throw new RangeError("maxBodyBytes must be a whole number of bytes");
-  if (options.secrets === undefined && options.getSecrets === undefined) {
-    throw new TypeError("createWebhookReceiver needs `secrets` or `getSecrets`");
-  }
-  const { url, urlMode } = options;
+  const limit = checkReceiverOptions("createWebhookReceiver", options);
+  const { url, urlMode, onRejected } = options;
   const secretsNow = async (): Promise<WebhookSecrets> =>
     options.getSecrets ? options.getSecrets() : (options.secrets ?? []);
 
-  return async (req, res) => {
-    const reject = (rejection: WebhookRejection): void => {
-      try {
-        options.onRejected?.(rejection, req);
-      } catch {
-        // A failing logger must not turn a clean 4xx into a crash.
-      }
-      const { status, error, reason } = rejection;
-      sendJson(res, status, reason ? { error, reason } : { error }, status === 413);
-    };
-    try {
-      if (req.method !== "POST") {
-        res.setHeader("Allow", "POST");
-        return reject({ status: 405, error: "method_not_allowed" });
-      }
-      const read = await readBody(req, limit);
-      if (!read.ok) return reject({ status: read.status, error: read.error });
-      const verdict = verifyWebhookRequest({
-        url,
-        rawBody: read.body,
-        headers: req.headers,
-        secrets: await secretsNow(),
-        urlMode,
-      });
-      if (!verdict.ok) {
-        const status = statusFor(verdict.reason);
-        return reject({
-          status,
-          error: status === 401 ? "invalid_signature" : "receiver_misconfigured",
-          reason: verdict.reason,
-        });
-      }
-      let payload: unknown;
-      try {
-        payload = JSON.parse(utf8.decode(read.body));
-      } catch {
-        return reject({ status: 400, error: "invalid_json" });
-      }
-      const { headers, matched, urlMode: signedWith } = verdict;
-      await options.onEvent({ payload, rawBody: read.body, headers, matched, urlMode: signedWith }, req, res);
-      sendJson(res, 200, { received: true });
-    } catch {
-      // Thrown by onEvent or getSecrets. No message or stack leaves the process: they may name internals.
-      if (!res.headersSent) sendJson(res, 500, { error: "internal_error" });
-      // A half-written answer would read as success; a dropped connection reads as the failure it is.
-      else if (!res.writableEnded) res.destroy();
-    }
-  };
+  return (req, res) =>
+    receiveDelivery<Buffer, void>({
+      method: req.method,
+      async verify() {
+        const read = await readBody(req, limit);
+        if (!read.ok) return read;
+        const input = { url, rawBody: read.body, headers: req.headers, secrets: await secretsNow(), urlMode };
+        const verdict = verifyWebhookRequest(input);
+        return verdict.ok ? { ...verdict, body: read.body } : verdict;
+      },
+      onEvent: (delivery) => options.onEvent(delivery, req, res),
+      answer: (rejection) => send(res, rejection),
+      onRejected: onRejected && ((rejection) => onRejected(rejection, req)),
+    });
 }

@@ -13,12 +13,13 @@
  * BENCH_LATENCY_MS=25  BENCH_PARALLEL=<n> (default: the engine's own default, 4 × CPUs)
  * BENCH_OUT=<dir> (default test/bench/results).
  */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { REPO_ROOT } from "../support/engine";
 import { runBench, type BenchResults } from "./bench";
 import { evaluateTargets, renderMarkdown } from "./report";
 import { renderSvg } from "./svg";
+import { measureVerifyRuntimes, renderVerifyRuntimes } from "./verify-runtimes";
 
 function numbers(value: string | undefined, fallback: number[]): number[] {
   if (!value) return fallback;
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
     log,
   });
   writeReport(results, outDir);
+  appendFileSync(join(outDir, "bench.md"), `\n${renderVerifyRuntimes(await measureVerifyRuntimes({ log }))}`);
   for (const target of evaluateTargets(results)) {
     log(
       `${target.met ? "met    " : "NOT met"}  ${target.target}: ${target.measured.toFixed(2)} ${target.unit} (${target.where})`,

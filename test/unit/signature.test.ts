@@ -1,7 +1,6 @@
 /**
- * Signature vectors computed outside this code base, with OpenSSL, so a bug shared by the signer
- * and the verifier cannot hide. Each constant names the command that produced it; `printf '%s'`
- * writes its argument without interpreting `\/` or `\u` (the body bytes stay PHP's escapes).
+ * The Node entry against the OpenSSL vectors of signature-vectors.ts (shared with the runtime
+ * runners of test/runtimes), plus the edge cases that only need one runtime.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -13,110 +12,22 @@ import {
   type SignatureUrlMode,
   type VerifyInput,
 } from "../../provider/signature";
-
-/** A generated-style key: 128 hex characters, as Appwrite's bin2hex(random_bytes(64)). */
-const HEX_SECRET =
-  "7d3f0c2a9b8e41f6a5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0";
-const SHORT_SECRET = "s3cr3t-current-0123456789";
-const PREVIOUS_SECRET = "previous-secret-abcdef";
-/** Non-ASCII custom secret: PHP's hash_hmac keys with the UTF-8 bytes, and so must we. */
-const UNICODE_SECRET = "clé-secrète-🔑";
-
-interface Vector {
-  name: string;
-  url: string;
-  body: string;
-  secret: string;
-  /** Expected header per URL form; for URLs without %XX both forms are the same bytes. */
-  decoded: string;
-  raw: string;
-}
-
-const BODY_SLASHES = '{"$id":"u1","name":"Ana","url":"https:\\/\\/example.com\\/a\\/b"}';
-const BODY_LATIN = '{"name":"Jos\\u00e9 \\u00d8re","city":"K\\u00f8benhavn"}';
-const BODY_EMOJI = '{"msg":"hi \\ud83d\\ude80 caf\\u00e9 \\/ \\u4e2d\\u6587"}';
-const BODY_PATH = '{"events":["users.u1.create"],"path":"\\/a b"}';
-
-const vectors: Vector[] = [
-  {
-    // printf '%s' 'https://hooks.example.com/appwrite{"$id":"u1","name":"Ana","url":"https:\/\/example.com\/a\/b"}' \
-    //   | openssl dgst -sha1 -hmac "$HEX_SECRET" -binary | base64
-    name: "escaped slashes",
-    url: "https://hooks.example.com/appwrite",
-    body: BODY_SLASHES,
-    secret: HEX_SECRET,
-    decoded: "4z6v1Yupby/P9W64ryN4oitTv1g=",
-    raw: "4z6v1Yupby/P9W64ryN4oitTv1g=",
-  },
-  {
-    // printf '%s' 'https://hooks.example.com:8443/appwrite?x=1&y=two{"name":"Jos\u00e9 \u00d8re","city":"K\u00f8benhavn"}' \
-    //   | openssl dgst -sha1 -hmac "$HEX_SECRET" -binary | base64
-    name: "port, query string and \\u00XX escapes",
-    url: "https://hooks.example.com:8443/appwrite?x=1&y=two",
-    body: BODY_LATIN,
-    secret: HEX_SECRET,
-    decoded: "bjYQdWDXqAifnG/qoq9QMR/Hay8=",
-    raw: "bjYQdWDXqAifnG/qoq9QMR/Hay8=",
-  },
-  {
-    // printf '%s' 'https://hooks.example.com/appwrite{"msg":"hi \ud83d\ude80 caf\u00e9 \/ \u4e2d\u6587"}' \
-    //   | openssl dgst -sha1 -hmac 's3cr3t-current-0123456789' -binary | base64
-    name: "emoji as a surrogate pair, CJK",
-    url: "https://hooks.example.com/appwrite",
-    body: BODY_EMOJI,
-    secret: SHORT_SECRET,
-    decoded: "FocWM1ug/bAXF1XGoNt8b61fo0c=",
-    raw: "FocWM1ug/bAXF1XGoNt8b61fo0c=",
-  },
-  {
-    // printf '%s' 'https://hooks.example.com/empty' | openssl dgst -sha1 -hmac 's3cr3t-current-0123456789' -binary | base64
-    name: "empty body",
-    url: "https://hooks.example.com/empty",
-    body: "",
-    secret: SHORT_SECRET,
-    decoded: "KxROG52mVTDXd0v1Kc9Sw0yCSng=",
-    raw: "KxROG52mVTDXd0v1Kc9Sw0yCSng=",
-  },
-  {
-    // raw:     printf '%s' 'https://hooks.example.com:8443/a%20b/c%2Fd/caf%C3%A9?q=%C3%A9t%C3%A9&s=a+b{"events":["users.u1.create"],"path":"\/a b"}' \
-    //            | openssl dgst -sha1 -hmac "$HEX_SECRET" -binary | base64
-    // decoded: printf '%s' 'https://hooks.example.com:8443/a b/c/d/café?q=été&s=a+b{"events":["users.u1.create"],"path":"\/a b"}' \
-    //            | openssl dgst -sha1 -hmac "$HEX_SECRET" -binary | base64      (é typed as UTF-8: C3 A9; `+` stays)
-    name: "%20, %2F, %C3%A9 and a literal +",
-    url: "https://hooks.example.com:8443/a%20b/c%2Fd/caf%C3%A9?q=%C3%A9t%C3%A9&s=a+b",
-    body: BODY_PATH,
-    secret: HEX_SECRET,
-    decoded: "PZoZ/5Tz0TA1Pj2C3vW0Uu96I1I=",
-    raw: "1J16FL4/cT7q7T6djt/LfMh7Ec4=",
-  },
-  {
-    // raw:     printf '%s' 'https://hooks.example.com/x%FFy%zz%4?p=%41{}' | openssl dgst -sha1 -hmac 'clé-secrète-🔑' -binary | base64
-    // decoded: { printf '%s' 'https://hooks.example.com/x'; printf '\377'; printf '%s' 'y%zz%4?p=A{}'; } \
-    //            | openssl dgst -sha1 -hmac 'clé-secrète-🔑' -binary | base64
-    // %FF decodes to a lone 0xFF byte (not UTF-8); %zz and a dangling %4 stay as they are.
-    name: "%FF (not UTF-8), invalid escapes, unicode secret",
-    url: "https://hooks.example.com/x%FFy%zz%4?p=%41",
-    body: "{}",
-    secret: UNICODE_SECRET,
-    decoded: "lTqeDy5f4pWDz1zIeOEI5GRFZ4U=",
-    raw: "C3l2Vn/btlf5hiQAbQUPaXjomoA=",
-  },
-];
-
-// printf '%s' 'https://hooks.example.com/appwrite{"$id":"u1","name":"Ana","url":"https:\/\/example.com\/a\/b"}' \
-//   | openssl dgst -sha1 -hmac 'previous-secret-abcdef' -binary | base64
-const SIGNED_WITH_PREVIOUS = "sV0f9MflrGnoS3NWmlmT3dOWn5k=";
+import * as web from "../../provider/web";
+import {
+  BODY_SLASHES,
+  HEX_SECRET,
+  PREVIOUS_SECRET,
+  runSignatureVectors,
+  SIGNED_WITH_PREVIOUS,
+  tamperSignature,
+  vectors,
+  verifyCases,
+  type Vector,
+} from "./signature-vectors";
 
 function base(overrides: Partial<VerifyInput> = {}): VerifyInput {
   const v = vectors[0] as Vector;
   return { url: v.url, rawBody: v.body, signature: v.decoded, secrets: v.secret, ...overrides };
-}
-
-/** Flips one bit of one byte in a base64 signature, keeping it well-formed (20 bytes, canonical). */
-function tamperSignature(signature: string, index = 0): string {
-  const bytes = Buffer.from(signature, "base64");
-  bytes[index] = (bytes[index] as number) ^ 0x01;
-  return bytes.toString("base64");
 }
 
 describe("signWebhookPayload against OpenSSL vectors", () => {
@@ -135,6 +46,44 @@ describe("signWebhookPayload against OpenSSL vectors", () => {
 
   it("rawurldecode keeps + and invalid escapes", () => {
     expect(rawUrlDecode("a+b%20c%zz%4")).toBe("a+b c%zz%4");
+  });
+});
+
+describe("the shared cases, in this process", () => {
+  it.each(verifyCases)("node:crypto: $name", ({ name: _name, expected, ...input }) => {
+    expect(verifyWebhookSignature(input)).toEqual(expected);
+  });
+
+  it("node:crypto and Web Crypto pass every vector and case", async () => {
+    const node = await runSignatureVectors({ sign: signWebhookPayload, verify: verifyWebhookSignature });
+    const webCrypto = await runSignatureVectors({
+      sign: web.signWebhookPayload,
+      verify: web.verifyWebhookSignature,
+    });
+    expect(node.failures).toEqual([]);
+    expect(webCrypto.failures).toEqual([]);
+    expect(node.passed).toBe(vectors.length * 3 + verifyCases.length);
+    expect(webCrypto.passed).toBe(node.passed);
+  });
+
+  it("the Web entry gives the Node entry's answer for any URL, body, key and signature", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit: "binary" }),
+        fc.oneof(fc.string({ unit: "binary" }), fc.uint8Array()),
+        fc.string({ unit: "binary" }),
+        fc.constantFrom<SignatureUrlMode | undefined>("decoded", "raw", undefined),
+        fc.boolean(),
+        async (url, rawBody, secret, urlMode, tamper) => {
+          const signed = signWebhookPayload({ url, rawBody, secret, urlMode });
+          expect(await web.signWebhookPayload({ url, rawBody, secret, urlMode })).toBe(signed);
+          const signature = tamper ? tamperSignature(signed, 7) : signed;
+          const input = { url, rawBody, signature, secrets: [secret, "other-key"], urlMode };
+          expect(await web.verifyWebhookSignature(input)).toEqual(verifyWebhookSignature(input));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
