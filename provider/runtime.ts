@@ -9,6 +9,7 @@
  * This is the door between the engine's stored outputs and the lifecycle's plain state:
  * optional outputs are stored as null (see `toStoredOutputs`) and read back as absent.
  */
+import { ResourceInitError } from "./errors";
 import * as lifecycle from "./lifecycle";
 import type { WebhookInputs, WebhookState } from "./schema";
 import { fromStoredOutputs as plain, toStoredOutputs as stored } from "./state";
@@ -31,8 +32,17 @@ export async function diff(
   return lifecycle.diff(id, plain(olds), news);
 }
 
+/** A partial failure's properties are state too: they get the same null-filled outputs. */
+function storedFailure(error: unknown): unknown {
+  return error instanceof ResourceInitError
+    ? new ResourceInitError(error.message, error.id, stored(error.properties))
+    : error;
+}
+
 export async function create(inputs: WebhookInputs & Raw): Promise<lifecycle.CreateResult> {
-  const { id, outs } = await lifecycle.create(inputs);
+  const { id, outs } = await lifecycle
+    .create(inputs)
+    .catch((error: unknown) => Promise.reject(storedFailure(error)));
   return { id, outs: stored(outs) };
 }
 
@@ -46,7 +56,10 @@ export async function update(
   olds: WebhookState,
   news: WebhookInputs & Raw,
 ): Promise<lifecycle.UpdateResult> {
-  return { outs: stored((await lifecycle.update(id, plain(olds), news)).outs) };
+  const { outs } = await lifecycle
+    .update(id, plain(olds), news)
+    .catch((error: unknown) => Promise.reject(storedFailure(error)));
+  return { outs: stored(outs) };
 }
 
 export async function remove(id: string, props: WebhookState): Promise<void> {
