@@ -13,7 +13,8 @@ import type { Validator } from "./validators";
 
 /** FILTER_SANITIZE_URL keeps exactly these; a URL with anything else fails validation. */
 const SANITIZE_ALLOWED = /^[A-Za-z0-9$\-_.+!*'(),{}|\\^~[\]`<>#%";/?:@&=]*$/;
-const USERINFO_ALLOWED = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{2})*$/;
+// PHP checks the first digit after "%" with isdigit, not isxdigit: "%a1" is refused.
+const USERINFO_ALLOWED = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|%[0-9][0-9A-Fa-f])*$/;
 const ALNUM = /^[A-Za-z0-9]$/;
 
 export interface ParsedUrl {
@@ -52,25 +53,19 @@ export function parsePhpUrl(value: string): ParsedUrl | undefined {
 
   let host = authority;
   let port: number | undefined;
-  const portMatch = /^(.*?):(\d*)$/.exec(authority);
-  if (authority.startsWith("[")) {
-    const close = authority.indexOf("]");
-    if (close === -1) return undefined;
-    host = authority.slice(0, close + 1);
-    const after = authority.slice(close + 1);
-    if (after !== "") {
-      if (!/^:\d{0,5}$/.test(after)) return undefined;
-      if (after.length > 1) port = Number(after.slice(1));
+  // The port follows the last ":" unless the authority is one bracketed IPv6 literal. PHP reads it
+  // with strtol: at most 5 characters, a sign and digits, and whatever follows them is ignored.
+  const colon = authority.startsWith("[") && authority.endsWith("]") ? -1 : authority.lastIndexOf(":");
+  if (colon !== -1) {
+    host = authority.slice(0, colon);
+    const text = authority.slice(colon + 1);
+    if (text.length > 5) return undefined;
+    if (text !== "") {
+      const digits = /^[+-]?\d+/.exec(text);
+      port = digits ? Number(digits[0]) : NaN;
+      if (!(port >= 0 && port <= 65535)) return undefined;
     }
-  } else if (portMatch) {
-    host = portMatch[1] as string;
-    const digits = portMatch[2] as string;
-    if (digits.length > 5) return undefined;
-    if (digits !== "") port = Number(digits);
-  } else if (authority.includes(":")) {
-    return undefined;
   }
-  if (port !== undefined && port > 65535) return undefined;
   if (host === "") return undefined;
   return { scheme, user, pass, host, port, pathAndQuery };
 }
@@ -89,7 +84,8 @@ function isValidHostname(host: string): boolean {
       if (next === "." || !ALNUM.test(host[i - 1] ?? "") || !ALNUM.test(next)) return false;
       labelLength = 1;
     } else {
-      if (labelLength > 63 || (c !== "-" && !ALNUM.test(c))) return false;
+      // A hyphen may not be the very last character (before a final dot it may).
+      if (labelLength > 63 || ((c !== "-" || i === host.length - 1) && !ALNUM.test(c))) return false;
       labelLength++;
     }
   }

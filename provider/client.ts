@@ -236,16 +236,44 @@ export class AppwriteClient {
       }
       if (result.kind === "response" && !RETRYABLE_STATUS.has(result.status))
         throw this.apiError(call, result);
-      if (result.kind === "network" && !result.reachedServer && attempt < MAX_RETRIES) {
-        await this.backoff(call, attempt, result.detail);
-        continue;
+      if (result.kind === "network" && !result.reachedServer) {
+        if (attempt < MAX_RETRIES) {
+          await this.backoff(call, attempt, result.detail);
+          continue;
+        }
+        // Never sent (refused, no DNS): nothing can have been written, so there is nothing to
+        // look up, and the error is the create's own, not a read's.
+        throw this.finalError(call, result, `after ${attempt + 1} attempts; nothing was written`);
       }
       // Ambiguous: the server may have written the webhook. Ask before trying again.
       unanswered = true;
-      const existing = await this.find(webhookId);
+      const existing = await this.findAfterAmbiguousCreate(call, result, attempt + 1);
       if (existing) return { webhook: existing, recoveredAfterLostResponse: true };
-      if (attempt >= MAX_RETRIES) throw this.finalError(call, result);
+      if (attempt >= MAX_RETRIES) throw this.finalError(call, result, `after ${attempt + 1} attempts`);
       await this.backoff(call, attempt, describe(result));
+    }
+  }
+
+  /**
+   * The read that tells whether an unanswered POST was written. When that read fails too, the
+   * error is the create's (the operation that failed), saying what was tried after it.
+   */
+  private async findAfterAmbiguousCreate(
+    call: Call,
+    result: Attempt,
+    attempts: number,
+  ): Promise<AppwriteWebhook | undefined> {
+    const webhookId = (call.body as { webhookId: string }).webhookId;
+    try {
+      return await this.find(webhookId);
+    } catch (error) {
+      const readFailure = (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
+      throw this.finalError(
+        call,
+        result,
+        `after ${attempts} attempts; whether it was written is not known, since reading it back ` +
+          `failed too (${readFailure}). If it was, the next \`pulumi up\` meets webhook ID ${webhookId} as taken`,
+      );
     }
   }
 
@@ -391,9 +419,16 @@ export class AppwriteClient {
     return new AppwriteApiError(call.operation, result.status, type, message, hint);
   }
 
-  private finalError(call: Call, result: Attempt): Error {
-    if (result.kind === "response") return this.apiError(call, result);
-    return new AppwriteTransportError(call.operation, result.code, this.redact(result.detail, call));
+  /** The error of a call that failed for good; `tried` says what was attempted, for the operator. */
+  private finalError(call: Call, result: Attempt, tried?: string): Error {
+    if (result.kind === "response") {
+      const error = this.apiError(call, result);
+      if (!tried) return error;
+      const message = `${error.appwriteMessage.replace(/\.$/, "")} (${tried})`;
+      return new AppwriteApiError(error.operation, error.status, error.type, message, error.hint);
+    }
+    const detail = this.redact(result.detail, call);
+    return new AppwriteTransportError(call.operation, result.code, tried ? `${detail}, ${tried}` : detail);
   }
 
   private redact(text: string, call: Call): string {

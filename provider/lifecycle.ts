@@ -333,8 +333,11 @@ export async function update(
     }
   }
   if (!secretChangeRequested(olds, news)) return { outs: state };
-  // A declared key that differs from the one in state (also when that one is unknown, ""); else generate.
-  const userSecret = news.secret !== undefined && news.secret !== olds.secret ? news.secret : undefined;
+  // A declared key is always the one set, also when only the trigger changed: that re-applies it
+  // over a key changed outside Pulumi, where a generated one would be put back by the next update.
+  const userSecret = news.secret;
+  // Re-applying the key state already holds rotates nothing: the rotation window stays as it was.
+  const sameKey = userSecret !== undefined && userSecret === olds.secret;
   try {
     const rotated = await client.updateSecret(id, userSecret);
     return {
@@ -344,8 +347,8 @@ export async function update(
           secret: rotated.secret,
           secretSource: userSecret === undefined ? "appwrite" : "user",
           // An unknown key (after a partial failure) is no previous key.
-          previousSecret: olds.secret || olds.previousSecret,
-          secretRotatedAt: now(),
+          previousSecret: sameKey ? olds.previousSecret : olds.secret || olds.previousSecret,
+          secretRotatedAt: sameKey ? olds.secretRotatedAt : now(),
         },
         rotated,
       ),

@@ -16,7 +16,10 @@ export const MAX_EVENT_LENGTH = 255;
 /** Appwrite counts characters with mb_strlen, i.e. code points, not UTF-16 units. */
 const codePoints = (value: string): number => [...value].length;
 
-function text(field: string, min: number, max: number, why = "Appwrite's limit") {
+/** Only an optional field may suggest leaving it out: a required one would then fail as missing. */
+type Presence = "required" | "optional";
+
+function text(field: string, min: number, max: number, presence: Presence, why = "Appwrite's limit") {
   return z.string({ error: `${field} must be a string` }).superRefine((value, ctx) => {
     const length = codePoints(value);
     if (length >= min && length <= max) return;
@@ -24,9 +27,26 @@ function text(field: string, min: number, max: number, why = "Appwrite's limit")
       code: "custom",
       message:
         min === 1 && length === 0
-          ? `${field} must not be empty (Appwrite rejects ""; omit the field instead)`
+          ? `${field} must not be empty (Appwrite rejects ""${presence === "optional" ? "; omit the field instead" : ""})`
           : `${field} must be ${min}–${max} characters (${why}), got ${length}`,
     });
+  });
+}
+
+/** What a value is, for a message: `the string "true"` tells a YAML or config quoting slip at once. */
+function describeValue(value: unknown): string {
+  if (typeof value === "string") {
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  }
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "an object" : `the ${typeof value} ${String(value)}`;
+}
+
+/** A boolean input whose message shows what was given instead (also used by the declaration file). */
+export function booleanField(field: string) {
+  return z.boolean({
+    error: (issue) => `${field} must be true or false (a boolean), got ${describeValue(issue.input)}`,
   });
 }
 
@@ -49,7 +69,7 @@ const urlSchema = z.string({ error: "url must be a string" }).superRefine((value
   if (problem) ctx.addIssue({ code: "custom", message: `url ${problem}` });
 });
 
-const endpointSchema = z.string({ error: "endpoint must be a string" }).superRefine((value, ctx) => {
+export const endpointSchema = z.string({ error: "endpoint must be a string" }).superRefine((value, ctx) => {
   let parsed: URL | undefined;
   try {
     parsed = new URL(value);
@@ -73,21 +93,27 @@ const endpointSchema = z.string({ error: "endpoint must be a string" }).superRef
 export const webhookArgsSchema = z
   .strictObject(
     {
-      name: text("name", 1, 128),
+      name: text("name", 1, 128, "required"),
       url: urlSchema,
       events: z
         .array(z.string({ error: "each event must be a string" }), {
           error: "events must be a list of strings",
         })
         .max(MAX_EVENTS, { message: `events must have at most ${MAX_EVENTS} entries (Appwrite's limit)` }),
-      enabled: z.boolean({ error: "enabled must be true or false" }).default(true),
+      enabled: booleanField("enabled").default(true),
       // Secure by default: Appwrite's own default is tls=false (certificates not verified).
-      tls: z.boolean({ error: "tls must be true or false" }).default(true),
+      tls: booleanField("tls").default(true),
       // 255, not the API's 256: the value lives in a 255-character column and 256 fails as a 500.
-      authUsername: text("authUsername", 1, 255, "Appwrite stores it in a 255-character column").optional(),
-      authPassword: text("authPassword", 1, 256).optional(),
+      authUsername: text(
+        "authUsername",
+        1,
+        255,
+        "optional",
+        "Appwrite stores it in a 255-character column",
+      ).optional(),
+      authPassword: text("authPassword", 1, 256, "optional").optional(),
       webhookId: webhookIdSchema.optional(),
-      secret: text("secret", 8, 256).optional(),
+      secret: text("secret", 8, 256, "optional").optional(),
       rotationTrigger: z
         .union([z.string(), z.number()], { error: "rotationTrigger must be a string or a number" })
         .optional(),
@@ -103,7 +129,7 @@ export const webhookArgsSchema = z
         .min(1, { message: "apiKey must not be empty" })
         .optional(),
       eventValidation: eventValidationSchema.default("1.9.6"),
-      adopt: z.boolean({ error: "adopt must be true or false" }).default(false),
+      adopt: booleanField("adopt").default(false),
     },
     {
       error: (issue) =>

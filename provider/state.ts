@@ -71,6 +71,33 @@ export function sameEvents(a: readonly string[] | undefined, b: readonly string[
   return left.size === right.size && [...left].every((event) => right.has(event));
 }
 
+/**
+ * Outputs the `Webhook` class declares that a webhook may lack (no basic auth, never rotated,
+ * key from config). Pulumi resolves a declared output that is absent from state as unknown on
+ * every preview, and warns "Undefined value" when a program exports it after `up`; recorded
+ * as null, each is a definite value that both show as such.
+ */
+export const OPTIONAL_OUTPUTS = [
+  "authUsername",
+  "authPassword",
+  "rotationTrigger",
+  "apiKey",
+  "previousSecret",
+  "secretRotatedAt",
+] as const satisfies readonly (keyof WebhookState)[];
+
+/** State as the engine stores it: every optional output present, null when there is none. */
+export function toStoredOutputs<T extends object>(state: T): T {
+  const stored = { ...state } as Record<string, unknown>;
+  for (const key of OPTIONAL_OUTPUTS) stored[key] ??= null;
+  return stored as T;
+}
+
+/** State as the lifecycle reads it: the nulls of `toStoredOutputs` become absent again. */
+export function fromStoredOutputs<T extends object>(stored: T): T {
+  return Object.fromEntries(Object.entries(stored).filter(([, value]) => value !== null)) as T;
+}
+
 /** Drops undefined values: Pulumi's struct encoding has no undefined, and absent reads better in state. */
 export function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;

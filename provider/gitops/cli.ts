@@ -5,12 +5,13 @@
  *   validate <file>                                                check a declaration file
  * The API key is read from APPWRITE_API_KEY (never a flag: flags end up in shell history and CI logs).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { AppwriteClient } from "../client";
-import { resolveConnection } from "../config";
-import { declarationJsonSchema, loadDeclaration, renderDeclaration, validateRendered } from "./declaration";
+import { MissingConnectionSettingError, resolveConnection, type Connection } from "../config";
+import { endpointSchema } from "../schema";
+import { checkDeclaration, declarationJsonSchema } from "./declaration";
 import { exportProject } from "./export";
 
 const USAGE = `usage:
@@ -28,6 +29,34 @@ function write(out: string | undefined, text: string): void {
   writeFileSync(out, text);
 }
 
+/** Where the CLI reads each setting: a flag or the environment, never Pulumi config. */
+const CLI_SOURCES = {
+  endpoint: "--endpoint or APPWRITE_ENDPOINT",
+  projectId: "--project or APPWRITE_PROJECT_ID",
+  apiKey:
+    "the APPWRITE_API_KEY environment variable (a key with the webhooks.read scope; never a flag, since flags end up in shell history)",
+} as const;
+
+/** The connection for export, with errors that name only the places the CLI reads. */
+function exportConnection(endpoint: string | undefined, projectId: string | undefined): Connection {
+  let connection: Connection;
+  try {
+    connection = resolveConnection({ endpoint, projectId });
+  } catch (error) {
+    if (!(error instanceof MissingConnectionSettingError)) throw error;
+    throw new Error(`export needs the Appwrite ${error.setting}: set ${CLI_SOURCES[error.setting]}.`);
+  }
+  // Checked before any request: without /v1 the server answers 404 to every call, which reads
+  // as a server without the webhooks API.
+  const endpointCheck = endpointSchema.safeParse(connection.endpoint);
+  if (!endpointCheck.success) {
+    throw new Error(
+      `export: ${endpointCheck.error.issues.map((issue) => issue.message).join("; ")} (${CLI_SOURCES.endpoint})`,
+    );
+  }
+  return connection;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
@@ -42,7 +71,7 @@ export async function main(argv: string[]): Promise<number> {
   });
   switch (command) {
     case "export": {
-      const connection = resolveConnection({ endpoint: values.endpoint, projectId: values.project });
+      const connection = exportConnection(values.endpoint, values.project);
       const result = await exportProject(new AppwriteClient(connection), connection.endpoint);
       write(values.out, result.yaml);
       process.stderr.write(
@@ -61,11 +90,8 @@ export async function main(argv: string[]): Promise<number> {
       const variables = Object.fromEntries(
         (values.var ?? []).map((pair) => pair.split("=", 2) as [string, string]),
       );
-      const parsed = loadDeclaration(file);
-      validateRendered(
-        parsed,
-        renderDeclaration(parsed, (name) => variables[name]),
-      );
+      // Every problem of the file in one pass: syntax, schema, variables and the resource's rules.
+      const parsed = checkDeclaration(readFileSync(file, "utf8"), file, (name) => variables[name]);
       process.stderr.write(`${file}: ${parsed.declaration.webhooks.length} webhooks, valid\n`);
       return 0;
     }

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { LineCounter, isNode, parseDocument } from "yaml";
 import { z } from "zod";
-import { webhookArgsSchema } from "../schema";
+import { booleanField, webhookArgsSchema } from "../schema";
 
 /** A stack config key (`key` or `namespace:key`) whose value is a secret. */
 const configKey = z.string().regex(/^([A-Za-z0-9_.-]+:)?[A-Za-z0-9_.-]+$/, {
@@ -37,8 +37,8 @@ export const declaredWebhookSchema = z.strictObject({
   name: z.string(),
   url: z.string(),
   events: z.array(z.string()).min(1, { message: "must list at least one event" }),
-  enabled: z.boolean().optional(),
-  tls: z.boolean().optional(),
+  enabled: booleanField("enabled").optional(),
+  tls: booleanField("tls").optional(),
   auth: z
     .strictObject({
       username: z.string(),
@@ -48,7 +48,7 @@ export const declaredWebhookSchema = z.strictObject({
     .optional(),
   secret: secretPolicySchema.optional(),
   /** Take over a webhook that already exists with this ID (its key is replaced). */
-  adopt: z.boolean().optional(),
+  adopt: booleanField("adopt").optional(),
 });
 
 export const declarationSchema = z.strictObject({
@@ -58,8 +58,8 @@ export const declarationSchema = z.strictObject({
   variables: z.record(z.string(), z.string()).optional(),
   defaults: z
     .strictObject({
-      enabled: z.boolean().optional(),
-      tls: z.boolean().optional(),
+      enabled: booleanField("enabled").optional(),
+      tls: booleanField("tls").optional(),
       eventValidation: z.enum(["1.9.6", "main", "off"]).optional(),
     })
     .optional(),
@@ -106,8 +106,8 @@ export interface ParsedDeclaration {
   source: string;
 }
 
-/** Parses YAML or JSON text (JSON is YAML) and validates it. */
-export function parseDeclaration(text: string, source = "webhooks.yaml"): ParsedDeclaration {
+/** The YAML (or JSON) document as plain data, with a locator; syntax errors are fatal. */
+function readDocument(text: string, source: string): { content: unknown; locate: Locate } {
   const lineCounter = new LineCounter();
   let document: ReturnType<typeof parseDocument>;
   try {
@@ -134,18 +134,20 @@ export function parseDeclaration(text: string, source = "webhooks.yaml"): Parsed
     }
     return pathText(path) || "(file)";
   };
-  let content: unknown;
   try {
-    content = document.toJS();
+    return { content: document.toJS(), locate };
   } catch (error) {
     // The YAML parser refuses alias bombs ("Excessive alias count …") only when it expands them.
     throw unreadable(source, error);
   }
+}
+
+/** The file's schema problems (shape, types, duplicate IDs), each with path and line. */
+function schemaProblems(content: unknown, locate: Locate): { declaration?: Declaration; problems: string[] } {
   const result = declarationSchema.safeParse(content);
   if (!result.success) {
-    throw new DeclarationError(
-      source,
-      result.error.issues.map((issue) => {
+    return {
+      problems: result.error.issues.map((issue) => {
         if (issue.code === "unrecognized_keys") {
           return issue.keys.map((key) => `${locate([...issue.path, key])}: unknown key "${key}"`).join("; ");
         }
@@ -154,16 +156,68 @@ export function parseDeclaration(text: string, source = "webhooks.yaml"): Parsed
         }
         return `${locate(issue.path)}: ${issue.message}`;
       }),
-    );
+    };
   }
   const duplicates = findDuplicateIds(result.data.webhooks);
-  if (duplicates.length > 0) {
-    throw new DeclarationError(
-      source,
-      duplicates.map(([id, index]) => `${locate(["webhooks", index, "id"])}: duplicate id "${id}"`),
-    );
+  return {
+    declaration: result.data,
+    problems: duplicates.map(([id, index]) => `${locate(["webhooks", index, "id"])}: duplicate id "${id}"`),
+  };
+}
+
+/** Parses YAML or JSON text (JSON is YAML) and validates its shape. */
+export function parseDeclaration(text: string, source = "webhooks.yaml"): ParsedDeclaration {
+  const { content, locate } = readDocument(text, source);
+  const { declaration, problems } = schemaProblems(content, locate);
+  if (!declaration || problems.length > 0) throw new DeclarationError(source, problems);
+  return { declaration, locate, source };
+}
+
+/**
+ * Everything wrong with a file in one pass, as `validate` reports it: the schema, then, for the
+ * fields of each webhook that passed it, the template variables and the resource's own rules.
+ * (Syntax errors alone stop it, since there is no document to check.)
+ */
+export function checkDeclaration(
+  text: string,
+  source: string,
+  lookup: (variable: string) => string | undefined,
+): ParsedDeclaration {
+  const { content, locate } = readDocument(text, source);
+  const { declaration, problems } = schemaProblems(content, locate);
+  const raw = isRecord(content) ? content : {};
+  const variables = declarationSchema.shape.variables.safeParse(raw.variables).data;
+  const defaults = declarationSchema.shape.defaults.safeParse(raw.defaults).data;
+  const webhooks = Array.isArray(raw.webhooks) ? raw.webhooks : [];
+  webhooks.forEach((entry, index) => {
+    const unresolved = new Set<string>();
+    const rendered = renderWebhook(usableFields(entry), index, {
+      variables,
+      locate,
+      lookup,
+      problems,
+      unresolved,
+    });
+    const checkable = Object.fromEntries(Object.entries(rendered).filter(([key]) => !unresolved.has(key)));
+    problems.push(...webhookProblems(checkable, index, defaults?.eventValidation ?? "1.9.6", locate));
+  });
+  if (!declaration || problems.length > 0) throw new DeclarationError(source, problems);
+  return { declaration, locate, source };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** The fields of a webhook entry that pass their own schema; the others are already reported. */
+function usableFields(entry: unknown): Partial<DeclaredWebhook> {
+  if (!isRecord(entry)) return {};
+  const fields: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(declaredWebhookSchema.shape)) {
+    const result = (schema as z.ZodType).safeParse(entry[key]);
+    if (key in entry && result.success) fields[key] = result.data;
   }
-  return { declaration: result.data, locate, source };
+  return fields as Partial<DeclaredWebhook>;
 }
 
 /** A file the YAML parser gave up on: still a DeclarationError, so callers handle one error type. */
@@ -187,6 +241,15 @@ export function loadDeclaration(file: string): ParsedDeclaration {
 
 const TEMPLATE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
+interface RenderContext {
+  variables: Record<string, string> | undefined;
+  locate: Locate;
+  lookup: (variable: string) => string | undefined;
+  problems: string[];
+  /** Fields left with an undefined variable: their rules would only repeat that problem. */
+  unresolved?: Set<string>;
+}
+
 /**
  * Substitutes `${variable}` in the string fields (name, url, auth username, rotation trigger). A variable that
  * is not defined is an error naming the path, never an empty string in a URL.
@@ -195,19 +258,38 @@ export function renderDeclaration(
   parsed: ParsedDeclaration,
   lookup: (variable: string) => string | undefined,
 ): DeclaredWebhook[] {
-  const problems: string[] = [];
+  const context: RenderContext = {
+    variables: parsed.declaration.variables,
+    locate: parsed.locate,
+    lookup,
+    problems: [],
+  };
+  const rendered = parsed.declaration.webhooks.map((webhook, index) =>
+    renderWebhook(webhook, index, context),
+  );
+  if (context.problems.length > 0) throw new DeclarationError(parsed.source, context.problems);
+  return rendered;
+}
+
+function renderWebhook<T extends Partial<DeclaredWebhook>>(
+  webhook: T,
+  index: number,
+  context: RenderContext,
+): T {
   const render = (value: string, path: PropertyKey[]): string =>
     value.replace(TEMPLATE, (match, variable: string) => {
-      const resolved = lookup(variable) ?? parsed.declaration.variables?.[variable];
+      const resolved = context.lookup(variable) ?? context.variables?.[variable];
       if (resolved === undefined) {
-        problems.push(
-          `${parsed.locate(path)}: template variable \${${variable}} is not defined (set it in variables:, in stack config, or in the options)`,
+        context.problems.push(
+          `${context.locate(path)}: template variable \${${variable}} is not defined (set it in variables:, in stack config, or in the options)`,
         );
+        context.unresolved?.add(String(path[2]));
         return match;
       }
       return resolved;
     });
-  const rendered = parsed.declaration.webhooks.map((webhook, index) => ({
+  const at = (...path: PropertyKey[]) => ["webhooks", index, ...path];
+  return {
     ...webhook,
     ...(typeof webhook.secret === "object" &&
     "rotationTrigger" in webhook.secret &&
@@ -215,28 +297,57 @@ export function renderDeclaration(
       ? {
           secret: {
             ...webhook.secret,
-            rotationTrigger: render(webhook.secret.rotationTrigger, [
-              "webhooks",
-              index,
-              "secret",
-              "rotationTrigger",
-            ]),
+            rotationTrigger: render(webhook.secret.rotationTrigger, at("secret", "rotationTrigger")),
           },
         }
       : {}),
-    name: render(webhook.name, ["webhooks", index, "name"]),
-    url: render(webhook.url, ["webhooks", index, "url"]),
+    ...(webhook.name === undefined ? {} : { name: render(webhook.name, at("name")) }),
+    ...(webhook.url === undefined ? {} : { url: render(webhook.url, at("url")) }),
     ...(webhook.auth
-      ? {
-          auth: {
-            ...webhook.auth,
-            username: render(webhook.auth.username, ["webhooks", index, "auth", "username"]),
-          },
-        }
+      ? { auth: { ...webhook.auth, username: render(webhook.auth.username, at("auth", "username")) } }
       : {}),
-  }));
-  if (problems.length > 0) throw new DeclarationError(parsed.source, problems);
-  return rendered;
+  };
+}
+
+/** Stand-ins for fields a broken entry lacks, so the rules still run on the fields it has. */
+const STAND_INS = {
+  name: "n",
+  url: "https://hooks.example.com/",
+  events: ["users.*.create"],
+  webhookId: "n",
+};
+
+/** The resource's own rules (URL, events, lengths) on one rendered webhook, as file paths and lines. */
+function webhookProblems(
+  webhook: Partial<DeclaredWebhook>,
+  index: number,
+  eventValidation: "1.9.6" | "main" | "off",
+  locate: Locate,
+): string[] {
+  const declared = {
+    name: webhook.name,
+    url: webhook.url,
+    events: webhook.events,
+    webhookId: webhook.id,
+    ...(webhook.auth ? { authUsername: webhook.auth.username, authPassword: "placeholder" } : {}),
+  };
+  const present = new Set(
+    Object.keys(declared).filter((key) => declared[key as keyof typeof declared] !== undefined),
+  );
+  const result = webhookArgsSchema.safeParse({ ...STAND_INS, ...compactObject(declared), eventValidation });
+  if (result.success) return [];
+  return result.error.issues.flatMap((issue) => {
+    const [field, ...rest] = issue.path;
+    if (field !== undefined && !present.has(String(field))) return [];
+    const fileField = field === "webhookId" ? "id" : field === "authUsername" ? "auth" : field;
+    return [
+      `${locate(["webhooks", index, ...(fileField === undefined ? [] : [fileField]), ...rest])}: ${issue.message}`,
+    ];
+  });
+}
+
+function compactObject<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /**
@@ -244,25 +355,9 @@ export function renderDeclaration(
  * a bad file fails before Pulumi starts and the message names the file path and line.
  */
 export function validateRendered(parsed: ParsedDeclaration, webhooks: DeclaredWebhook[]): void {
-  const problems: string[] = [];
   const eventValidation = parsed.declaration.defaults?.eventValidation ?? "1.9.6";
-  webhooks.forEach((webhook, index) => {
-    const result = webhookArgsSchema.safeParse({
-      name: webhook.name,
-      url: webhook.url,
-      events: webhook.events,
-      webhookId: webhook.id,
-      eventValidation,
-      ...(webhook.auth ? { authUsername: webhook.auth.username, authPassword: "placeholder" } : {}),
-    });
-    if (result.success) return;
-    for (const issue of result.error.issues) {
-      const [field, ...rest] = issue.path;
-      const fileField = field === "webhookId" ? "id" : field === "authUsername" ? "auth" : field;
-      problems.push(
-        `${parsed.locate(["webhooks", index, ...(fileField === undefined ? [] : [fileField]), ...rest])}: ${issue.message}`,
-      );
-    }
-  });
+  const problems = webhooks.flatMap((webhook, index) =>
+    webhookProblems(webhook, index, eventValidation, parsed.locate),
+  );
   if (problems.length > 0) throw new DeclarationError(parsed.source, problems);
 }

@@ -7,6 +7,7 @@
 import type { YAMLMap } from "yaml";
 import { Document, YAMLSeq, isMap } from "yaml";
 import type { AppwriteClient, AppwriteWebhook } from "../client";
+import { splitUrlUserinfo } from "../url-rules";
 import type { Declaration, DeclaredWebhook } from "./declaration";
 
 /** `orders-v2` → `ordersV2AuthPassword`: a config key name derived from the webhook ID. */
@@ -15,17 +16,23 @@ export function passwordConfigKey(id: string): string {
   return `${camel}AuthPassword`;
 }
 
+/**
+ * A live webhook as a declaration. Credentials in its URL (`user:pw@`, which Appwrite's curl
+ * sends as basic auth) become auth fields, with the password left to a secret config key like
+ * any other basic-auth password, and the URL loses them: the file is reviewed in plain text, and
+ * the resource refuses such a URL for the same reason.
+ */
 export function toDeclared(webhook: AppwriteWebhook): DeclaredWebhook {
+  const { url, username: urlUsername } = splitUrlUserinfo(webhook.url);
+  const username = webhook.authUsername || urlUsername;
   return {
     id: webhook.$id,
     name: webhook.name,
-    url: webhook.url,
+    url,
     events: webhook.events,
     enabled: webhook.enabled,
     tls: webhook.tls,
-    ...(webhook.authUsername
-      ? { auth: { username: webhook.authUsername, passwordConfig: passwordConfigKey(webhook.$id) } }
-      : {}),
+    ...(username ? { auth: { username, passwordConfig: passwordConfigKey(webhook.$id) } } : {}),
     secret: "generate",
     adopt: true,
   };
@@ -55,7 +62,8 @@ export async function exportProject(client: AppwriteClient, source: string): Pro
     ...(requiredSecretConfig.length > 0
       ? [
           "",
-          " Basic-auth passwords are not written here. Set each before `pulumi up`:",
+          " Basic-auth passwords (also those a URL carried as user:password@, now moved to auth:)",
+          " are not written here. Set each before `pulumi up`:",
           ...requiredSecretConfig.map((key) => `   pulumi config set --secret ${key} <password>`),
         ]
       : []),

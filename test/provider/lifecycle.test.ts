@@ -179,6 +179,22 @@ describe("update", () => {
     expect(liveSecret(id)).toBe("second-secret-2");
   });
 
+  it("with a declared secret, a trigger change re-applies that key over one changed out of band", async () => {
+    const declared = inputs({ secret: "declared-key-1", rotationTrigger: 1 });
+    const { id, outs } = await create(declared);
+    emulator.updateWebhook(id, { secret: "changed-out-of-band" });
+    const bumped = inputs({ webhookId: id, secret: "declared-key-1", rotationTrigger: 2 });
+    expect(diff(id, outs, bumped).changes).toBe(true);
+    const recovered = await update(id, outs, bumped);
+    expect(recovered.outs).toMatchObject({ secret: "declared-key-1", secretSource: "user" });
+    // State held the declared key all along: nothing rotated from the receivers' point of view.
+    expect(recovered.outs.previousSecret).toBeUndefined();
+    expect(liveSecret(id)).toBe("declared-key-1");
+    expect(await deliveredSignatureMatches(recovered.outs)).toBe(true);
+    // The next run has nothing to put back.
+    expect(diff(id, recovered.outs, bumped).changes).toBe(false);
+  });
+
   it("re-enables a webhook Appwrite auto-disabled", async () => {
     const { id, outs } = await create(inputs());
     emulator.updateWebhook(id, { enabled: false, attempts: 10 });

@@ -1,12 +1,13 @@
 /**
  * Leak scan: the whole e2e scenario (up with a generated key, a user key, a basic-auth password
- * and an API key from secret config; a rotation; a refresh; a failing update whose server error
+ * and an API key from secret config; a live webhook whose URL carries a password, exported and
+ * adopted from the exported file; a rotation; a refresh; a failing update whose server error
  * echoes the request's secrets; destroy) with the engine at its most verbose (`-v=9
  * --logtostderr --logflow --debug`, `PULUMI_DEBUG_GRPC` to a file). Everything written is scanned
  * for every secret value used, in raw and encoded forms:
  *   stdout and stderr of each command, the gRPC log, every file of the file backend (checkpoint,
  *   backups, history), the stack's config file, `__provider` of each resource, the provider's
- *   error messages and every line the provider logged.
+ *   error messages, every line the provider logged, and the exported declaration file.
  *
  * Acceptance: zero hits in anything this package writes or controls. Pulumi's own debug channels
  * (the SDK's RegisterResource debug records and the gRPC payload log, which carry resource
@@ -20,6 +21,9 @@ import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backendText, provisionEngine, type StackFixture } from "../support/engine";
 import { API_KEY, PROJECT, declare, startWorld, url, webhookStack, type World } from "../e2e/fixture";
+import { AppwriteClient } from "../../provider/client";
+import { resolveConnection } from "../../provider/config";
+import { exportProject } from "../../provider/gitops/export";
 import { PULUMI_DEBUG_RECORD, encodings, lineAt, scan, type Hit, type Secret, type Source } from "./scanner";
 
 describe("the scanner", () => {
@@ -101,13 +105,22 @@ describe("the scanner", () => {
 const USER_SECRET_1 = 'user-key "one" \\ with escapes-5b1c';
 const USER_SECRET_2 = "user-key-two-after-rotation-7d42";
 const BASIC_PASSWORD = 'basic "pass" \\ word-9e77';
+/** Carried in a live webhook's URL (user:pw@), as a project configured by hand may have it. */
+const URL_PASSWORD = "url-pa55w0rd-in-userinfo-3c19";
+const LEGACY_ID = "leak-legacy";
 
 let world: World;
 let fixture: StackFixture;
 let grpcDir: string;
 const grpcLog = () => join(grpcDir, "grpc.log");
 const secrets = new Map<string, Secret>();
-const captured = { stdout: "", stderr: "", errors: [] as string[], providerLines: [] as string[] };
+const captured = {
+  stdout: "",
+  stderr: "",
+  errors: [] as string[],
+  providerLines: [] as string[],
+  exportFile: "",
+};
 const debugMessages: string[] = [];
 
 const VERBOSE = { logVerbosity: 9, logToStdErr: true, logFlow: true, debug: true };
@@ -158,6 +171,7 @@ beforeAll(async () => {
   remember("user key 1", USER_SECRET_1);
   remember("user key 2", USER_SECRET_2);
   remember("basic-auth password", BASIC_PASSWORD);
+  remember("password in a live URL", URL_PASSWORD);
 });
 afterAll(async () => {
   world?.emulator.clearFaults();
@@ -166,7 +180,46 @@ afterAll(async () => {
   if (grpcDir) rmSync(grpcDir, { recursive: true, force: true });
 });
 
+/** The exported declaration of the live webhook, as the stack declares it when adopting it. */
+let legacy: Record<string, unknown> = {};
+
+/**
+ * A webhook configured by hand with credentials in its URL (Appwrite accepts them and sends them
+ * as basic auth), exported by the package's export, and adopted from the exported file: the
+ * path that brings such a password closest to state and output.
+ */
+async function exportLegacyWebhook(): Promise<void> {
+  const connection = resolveConnection({
+    endpoint: world.emulator.endpoint,
+    projectId: PROJECT,
+    apiKey: API_KEY,
+  });
+  const client = new AppwriteClient(connection);
+  await client.create(LEGACY_ID, {
+    name: "legacy v1",
+    url: `https://receiver:${URL_PASSWORD}@${new URL(url("/leak/legacy")).host}/leak/legacy`,
+    events: ["users.*"],
+    enabled: true,
+    tls: true,
+  });
+  const exported = await exportProject(client, connection.endpoint);
+  captured.exportFile = exported.yaml;
+  const declared = exported.declaration.webhooks.find((webhook) => webhook.id === LEGACY_ID);
+  expect(declared?.url).toBe(url("/leak/legacy"));
+  expect(declared?.auth).toEqual({ username: "receiver", passwordConfig: "leakLegacyAuthPassword" });
+  expect(exported.requiredSecretConfig).toEqual(["leakLegacyAuthPassword"]);
+  legacy = {
+    webhookId: LEGACY_ID,
+    url: declared?.url,
+    events: declared?.events,
+    authUsername: declared?.auth?.username,
+    useAuthPassword: true,
+    adopt: true,
+  };
+}
+
 const webhooks = (version: number, trigger: number) => ({
+  legacy: { ...legacy, name: `legacy v${version}` },
   gen: { name: `gen v${version}`, url: url("/leak/gen"), events: ["users.*"], rotationTrigger: trigger },
   own: { name: `own v${version}`, url: url("/leak/own"), events: ["users.*"], useSecret: true },
   basic: {
@@ -180,19 +233,32 @@ const webhooks = (version: number, trigger: number) => ({
 
 describe("leak scan of a whole scenario at maximum verbosity", () => {
   it("runs the scenario", async () => {
+    await exportLegacyWebhook();
+    // The operator sets the exported password config key; here it is the e2e program's secret config.
+    const legacyAuth = { legacy: { authPassword: URL_PASSWORD } };
     fixture = await webhookStack(
       world,
       webhooks(1, 1),
-      { own: { secret: USER_SECRET_1 }, basic: { authPassword: BASIC_PASSWORD } },
+      { ...legacyAuth, own: { secret: USER_SECRET_1 }, basic: { authPassword: BASIC_PASSWORD } },
       { PULUMI_DEBUG_GRPC: grpcLog() },
     );
     expect(await verbose("up")).toBeUndefined();
     rememberServerKeys("after up");
+    // Adopted: the URL lost its credentials, which now travel as the (secret) basic-auth password.
+    expect(world.emulator.webhooks(PROJECT).find((w) => w.$id === LEGACY_ID)).toMatchObject({
+      url: url("/leak/legacy"),
+      authUsername: "receiver",
+      authPassword: URL_PASSWORD,
+    });
 
     // Rotation: a new generated key for gen, a new user key for own.
     await declare(fixture.stack, webhooks(1, 2));
     await fixture.stack.setConfig("e2e:secrets", {
-      value: JSON.stringify({ own: { secret: USER_SECRET_2 }, basic: { authPassword: BASIC_PASSWORD } }),
+      value: JSON.stringify({
+        ...legacyAuth,
+        own: { secret: USER_SECRET_2 },
+        basic: { authPassword: BASIC_PASSWORD },
+      }),
       secret: true,
     });
     expect(await verbose("up")).toBeUndefined();
@@ -219,7 +285,11 @@ describe("leak scan of a whole scenario at maximum verbosity", () => {
     echo(new RegExp(`^/v1/webhooks/${ids.own}/secret$`), "PATCH", API_KEY, USER_SECRET_1);
     await declare(fixture.stack, { ...webhooks(2, 2), own: { ...webhooks(1, 2).own } });
     await fixture.stack.setConfig("e2e:secrets", {
-      value: JSON.stringify({ own: { secret: USER_SECRET_1 }, basic: { authPassword: BASIC_PASSWORD } }),
+      value: JSON.stringify({
+        ...legacyAuth,
+        own: { secret: USER_SECRET_1 },
+        basic: { authPassword: BASIC_PASSWORD },
+      }),
       secret: true,
     });
     const failure = await verbose("up", { continueOnError: true });
@@ -251,6 +321,7 @@ describe("leak scan of a whole scenario at maximum verbosity", () => {
       { name: "__provider", text: providerTexts.join("\n") },
       { name: "provider errors", text: captured.errors.join("\n") },
       { name: "provider log lines", text: captured.providerLines.join("\n") },
+      { name: "export file", text: captured.exportFile },
     ];
     const texts = Object.fromEntries(sources.map((source) => [source.name, source.text]));
     // The classifier looks where the provider's errors are: the gRPC log's human-facing texts hold them.

@@ -1,0 +1,39 @@
+/**
+ * Outputs a program exports must be known when nothing changes: a never-rotated webhook has no
+ * previous key, and a no-change preview must still show a definite value, not `[unknown]`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { provisionEngine, type StackFixture } from "../support/engine";
+import { outputs, startWorld, url, webhookStack, type World } from "./fixture";
+
+let world: World;
+let fixture: StackFixture;
+
+beforeAll(async () => {
+  await provisionEngine();
+  world = await startWorld();
+  fixture = await webhookStack(world, {
+    plain: { name: "Plain", url: url("/plain"), events: ["users.*.create"] },
+  });
+});
+afterAll(async () => {
+  await fixture?.dispose();
+  await world?.close();
+});
+
+describe("optional outputs on the real engine", () => {
+  it("a never-rotated webhook's previousSecret is known on up and on a no-change preview", async () => {
+    let upText = "";
+    await fixture.stack.up({ onOutput: (line) => (upText += line) });
+    let previewText = "";
+    const preview = await fixture.stack.preview({ onOutput: (line) => (previewText += line) });
+    expect(preview.changeSummary).toEqual({ same: 2 });
+    // The program exports previousSecret, secretRotatedAt and authPassword, none of which exist yet.
+    expect(upText).not.toContain("Undefined value");
+    expect(previewText).not.toContain("[unknown]");
+    const exported = await outputs(fixture.stack);
+    expect(exported.plain_previousSecret).toEqual({ value: null, secret: true });
+    expect(exported.plain_secretRotatedAt?.value).toBeNull();
+    expect(exported.plain_authPassword?.value).toBeNull();
+  });
+});
