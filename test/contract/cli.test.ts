@@ -97,7 +97,14 @@ describe("npm run emulator", () => {
   });
 
   it.each(["SIGTERM", "SIGINT"] as const)("exits with code 0 on %s", async (signal) => {
-    const started = await start(join(ROOT, "node_modules/.bin/tsx"), ["emulator/cli.ts", "--port", "0"]);
+    // The built bin, as an installed package runs it: a wrapper such as tsx between the signal
+    // and the server relays it late under load and dies of it itself (exit 143).
+    const started = await start(process.execPath, [
+      join(ROOT, "dist/cli/index.js"),
+      "emulator",
+      "--port",
+      "0",
+    ]);
     expect(started.ready.projectId).toBe("demo");
     expect(started.ready.apiKey).toMatch(/^standard_[0-9a-f]{256}$/);
     started.child.kill(signal);
