@@ -6,13 +6,22 @@
  * Every entry returns a promise, so the shim can delegate with a bare `return` (the shim's
  * text is stored once per resource; each byte saved there is saved N times).
  */
+import { DYNAMIC_CONFIG_NAMESPACE, settingsFrom } from "./config";
 import * as lifecycle from "./lifecycle";
 import type { WebhookInputs, WebhookState } from "./schema";
 
 type Raw = Record<string, unknown>;
 
-export async function configure(config: lifecycle.ConfigReader): Promise<void> {
-  lifecycle.configure(config);
+/** The dynamic door reads the stack's `appwrite:*` config. */
+export interface ConfigReader {
+  get(key: string): string | undefined;
+}
+
+export async function configure(config: ConfigReader): Promise<void> {
+  lifecycle.configure(
+    settingsFrom(DYNAMIC_CONFIG_NAMESPACE, (key) => config.get(key)),
+    DYNAMIC_CONFIG_NAMESPACE,
+  );
 }
 
 export async function check(olds: Raw, news: Raw): Promise<lifecycle.CheckResult> {
