@@ -8,7 +8,9 @@ import { serve } from "./server";
 serve().then(
   ({ port }) => process.stdout.write(`${port}\n`),
   (error: unknown) => {
-    process.stderr.write(`pulumi-resource-appwrite-webhooks: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `pulumi-resource-appwrite-webhooks: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

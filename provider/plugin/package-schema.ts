@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { z } from "zod";
-import { SETTING_KEYS } from "../config";
+import type { SETTING_KEYS } from "../config";
 import { SECRET_PROPERTIES, webhookArgsSchema, webhookComputedSchema } from "../schema";
 import { IDENTITY_FIELDS } from "../state";
 import { PACKAGE_VERSION } from "../version";
@@ -67,14 +67,20 @@ function properties(schema: z.ZodType, io: "input" | "output") {
 }
 
 const SETTING_TYPES: Record<(typeof SETTING_KEYS)[number], PropertySpec> = {
-  endpoint: { type: "string", description: "Appwrite endpoint such as https://cloud.appwrite.io/v1; default APPWRITE_ENDPOINT." },
+  endpoint: {
+    type: "string",
+    description: "Appwrite endpoint such as https://cloud.appwrite.io/v1; default APPWRITE_ENDPOINT.",
+  },
   projectId: { type: "string", description: "Appwrite project ID; default APPWRITE_PROJECT_ID." },
   apiKey: {
     type: "string",
     secret: true,
     description: "API key with the webhooks.read and webhooks.write scopes; default APPWRITE_API_KEY.",
   },
-  selfSigned: { type: "boolean", description: "Accept self-signed TLS certificates; default APPWRITE_SELF_SIGNED." },
+  selfSigned: {
+    type: "boolean",
+    description: "Accept self-signed TLS certificates; default APPWRITE_SELF_SIGNED.",
+  },
   httpTimeoutSeconds: {
     type: "integer",
     description: "Per-request timeout in seconds (default 30); default APPWRITE_HTTP_TIMEOUT_SECONDS.",
@@ -97,10 +103,14 @@ export function buildPackageSchema(): Record<string, unknown> {
     keywords: ["pulumi", "appwrite", "webhooks", "category/infrastructure", "kind/native"],
     license: "Apache-2.0",
     config: { variables: SETTING_TYPES },
-    provider: { description: "The appwrite-webhooks provider: one Appwrite endpoint and project.", inputProperties: SETTING_TYPES },
+    provider: {
+      description: "The appwrite-webhooks provider: one Appwrite endpoint and project.",
+      inputProperties: SETTING_TYPES,
+    },
     resources: {
       [WEBHOOK_TOKEN]: {
-        description: "An Appwrite webhook. Its signing key is a secret output; `rotationTrigger` or `secret` changes it in place.",
+        description:
+          "An Appwrite webhook. Its signing key is a secret output; `rotationTrigger` or `secret` changes it in place.",
         inputProperties: inputs.specs,
         requiredInputs: inputs.required,
         properties: outputs,

@@ -98,7 +98,9 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
     try {
       schema = readFileSync(SCHEMA_FILE, "utf8");
     } catch {
-      throw new Error(`the package schema is missing (${SCHEMA_FILE}): build the package with \`npm run build\``);
+      throw new Error(
+        `the package schema is missing (${SCHEMA_FILE}): build the package with \`npm run build\``,
+      );
     }
     return new proto.GetSchemaResponse().setSchema(schema);
   }),
@@ -110,9 +112,16 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
   // A changed endpoint or project never replaces the provider: each webhook's check resolves its
   // target, and a webhook whose target moves is replaced by its own diff.
   diffConfig: unary((request: proto.DiffRequest) => {
-    const changed = configDiffers(fromStruct(request.getOldInputs() ?? request.getOlds()), fromStruct(request.getNews()));
+    const changed = configDiffers(
+      fromStruct(request.getOldInputs() ?? request.getOlds()),
+      fromStruct(request.getNews()),
+    );
     return new proto.DiffResponse()
-      .setChanges(changed.length > 0 ? proto.DiffResponse.DiffChanges.DIFF_SOME : proto.DiffResponse.DiffChanges.DIFF_NONE)
+      .setChanges(
+        changed.length > 0
+          ? proto.DiffResponse.DiffChanges.DIFF_SOME
+          : proto.DiffResponse.DiffChanges.DIFF_NONE,
+      )
       .setDiffsList(changed);
   }),
   configure: unary((request: proto.ConfigureRequest) => {
@@ -130,8 +139,14 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
   check: unary((request: proto.CheckRequest) => {
     requireWebhookType(request.getUrn());
     // The resource key (the URN) lets the lifecycle derive a deterministic webhook ID.
-    const check = lifecycle.check as (olds: Raw, news: Raw, resource?: { resourceKey: string }) => lifecycle.CheckResult;
-    return checkResponse(check(fromStruct(request.getOlds()), fromStruct(request.getNews()), { resourceKey: request.getUrn() }));
+    const check = lifecycle.check as (
+      olds: Raw,
+      news: Raw,
+      resource?: { resourceKey: string },
+    ) => lifecycle.CheckResult;
+    return checkResponse(
+      check(fromStruct(request.getOlds()), fromStruct(request.getNews()), { resourceKey: request.getUrn() }),
+    );
   }),
   diff: unary((request: proto.DiffRequest) => {
     const result = lifecycle.diff(
@@ -140,14 +155,18 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
       fromStruct(request.getNews()) as unknown as WebhookInputs,
     );
     return new proto.DiffResponse()
-      .setChanges(result.changes ? proto.DiffResponse.DiffChanges.DIFF_SOME : proto.DiffResponse.DiffChanges.DIFF_NONE)
+      .setChanges(
+        result.changes ? proto.DiffResponse.DiffChanges.DIFF_SOME : proto.DiffResponse.DiffChanges.DIFF_NONE,
+      )
       .setReplacesList(result.replaces)
       .setDeletebeforereplace(result.deleteBeforeReplace);
   }),
   create: unary(
     async (request: proto.CreateRequest) => {
       requireWebhookType(request.getUrn());
-      const { id, outs } = await lifecycle.create(fromStruct(request.getProperties()) as unknown as WebhookInputs & Raw);
+      const { id, outs } = await lifecycle.create(
+        fromStruct(request.getProperties()) as unknown as WebhookInputs & Raw,
+      );
       return new proto.CreateResponse().setId(id).setProperties(toStruct(outs));
     },
     (request) => fromStruct(request.getProperties()),

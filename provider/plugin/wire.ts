@@ -16,9 +16,7 @@ import { SECRET_PROPERTIES } from "../schema";
 type Raw = Record<string, unknown>;
 
 const isSecretEnvelope = (value: unknown): value is { value: unknown } =>
-  typeof value === "object" &&
-  value !== null &&
-  (value as Raw)[specialSigKey] === specialSecretSig;
+  typeof value === "object" && value !== null && (value as Raw)[specialSigKey] === specialSecretSig;
 
 /** Drops every secret envelope: the lifecycle sees plain values, and `toStruct` wraps them again. */
 function unwrap(value: unknown): unknown {
