@@ -37,7 +37,10 @@ export async function startWorld(): Promise<World> {
 
 export type WebhookSpec = Record<string, unknown>;
 
-/** A stack of the test program, pointed at the emulator through `appwrite:*` stack config. */
+/**
+ * A stack of the test program, pointed at the emulator through stack config in both doors'
+ * namespaces: `appwrite:*` for the dynamic `Webhook`, `appwrite-webhooks:*` for the plugin.
+ */
 export async function webhookStack(
   world: World,
   webhooks: Record<string, WebhookSpec>,
@@ -46,8 +49,17 @@ export async function webhookStack(
 ): Promise<StackFixture> {
   const fixture = await openStack({
     program: "test/e2e/programs/webhooks",
-    config: { "appwrite:endpoint": world.emulator.endpoint, "appwrite:projectId": PROJECT },
-    secretConfig: { "appwrite:apiKey": API_KEY, "e2e:secrets": JSON.stringify(secrets) },
+    config: {
+      "appwrite:endpoint": world.emulator.endpoint,
+      "appwrite:projectId": PROJECT,
+      "appwrite-webhooks:endpoint": world.emulator.endpoint,
+      "appwrite-webhooks:projectId": PROJECT,
+    },
+    secretConfig: {
+      "appwrite:apiKey": API_KEY,
+      "appwrite-webhooks:apiKey": API_KEY,
+      "e2e:secrets": JSON.stringify(secrets),
+    },
     env,
   });
   await declare(fixture.stack, webhooks);
