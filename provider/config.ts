@@ -1,13 +1,16 @@
 /**
  * Where the provider finds its Appwrite connection. Precedence, highest first:
  *   1. the resource's own inputs (`endpoint`, `projectId`, `apiKey`), for cloning across projects;
- *   2. stack config `appwrite:*`, delivered to the dynamic provider's `configure`;
+ *   2. provider configuration: stack config `appwrite:*` for the dynamic `Webhook`,
+ *      `appwrite-webhooks:*` (or an explicit provider resource) for the plugin; each door reads
+ *      its own namespace and hands the lifecycle's `configure` the same plain settings;
  *   3. the environment, `APPWRITE_*`, the same variables Appwrite's Terraform provider reads,
  *      so one CI secret set serves both tools.
  * Values are read inside the provider process at run time and never captured into
  * `__provider`, so no credential is serialized into state.
  */
 
+/** The provider settings, as plain strings, whichever door and namespace they came from. */
 export interface StackConfig {
   endpoint?: string;
   projectId?: string;
@@ -35,19 +38,40 @@ export interface Connection {
 /** Appwrite's SDK default is 10 s; a busy self-hosted server under a parallel `pulumi up` needs more. */
 export const DEFAULT_HTTP_TIMEOUT_SECONDS = 30;
 
+export const SETTING_KEYS = ["endpoint", "projectId", "apiKey", "selfSigned", "httpTimeoutSeconds"] as const;
+
+/** The config namespace of the dynamic `Webhook` (`appwrite:*`). */
+export const DYNAMIC_CONFIG_NAMESPACE = "appwrite";
+
 const SETTINGS = {
-  endpoint: { config: "appwrite:endpoint", env: "APPWRITE_ENDPOINT", input: "endpoint" },
-  projectId: { config: "appwrite:projectId", env: "APPWRITE_PROJECT_ID", input: "projectId" },
-  apiKey: { config: "appwrite:apiKey", env: "APPWRITE_API_KEY", input: "apiKey" },
+  endpoint: { env: "APPWRITE_ENDPOINT", input: "endpoint" },
+  projectId: { env: "APPWRITE_PROJECT_ID", input: "projectId" },
+  apiKey: { env: "APPWRITE_API_KEY", input: "apiKey" },
 } as const;
 
 type Setting = keyof typeof SETTINGS;
 
 let stackConfig: StackConfig = {};
+/** The namespace the settings came from, so a message names the config key the user must set. */
+let configNamespace: string = DYNAMIC_CONFIG_NAMESPACE;
 
-/** Called once per provider process from `configure` with the stack's `appwrite:*` values. */
-export function setStackConfig(config: StackConfig): void {
+/**
+ * Reads the settings of one config namespace through a door's own lookup (`<namespace>:<key>`).
+ * Non-string values (a typed provider input such as `selfSigned: true`) become strings.
+ */
+export function settingsFrom(namespace: string, lookup: (key: string) => unknown): StackConfig {
+  const settings: StackConfig = {};
+  for (const key of SETTING_KEYS) {
+    const value = lookup(`${namespace}:${key}`);
+    if (value !== undefined && value !== null) settings[key] = String(value);
+  }
+  return settings;
+}
+
+/** Called once per provider process from `configure` with the provider's settings. */
+export function setStackConfig(config: StackConfig, namespace: string = DYNAMIC_CONFIG_NAMESPACE): void {
   stackConfig = { ...config };
+  configNamespace = namespace;
 }
 
 export function getStackConfig(): Readonly<StackConfig> {
@@ -74,7 +98,7 @@ export function missingSettingMessage(setting: Setting): string {
   const secretFlag = setting === "apiKey" ? " --secret" : "";
   return (
     `Appwrite ${setting} is not set. Set it in one of three places: the Webhook's \`${names.input}\` input, ` +
-    `stack config (\`pulumi config set${secretFlag} ${names.config} <value>\`), or the ${names.env} environment variable.`
+    `stack config (\`pulumi config set${secretFlag} ${configNamespace}:${setting} <value>\`), or the ${names.env} environment variable.`
   );
 }
 

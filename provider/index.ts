@@ -2,6 +2,7 @@
  * pulumi-appwrite-webhooks: Appwrite webhooks as code.
  */
 export { Webhook, type WebhookArgs } from "./webhook";
+export { NativeWebhook, NativeProvider, type NativeProviderArgs } from "./native";
 export { signWebhookPayload, rawUrlDecode, type SignInput, type SignatureUrlMode } from "./signature";
 export {
   isValidEvent,

@@ -23,6 +23,7 @@ import {
   WEBHOOK_FIELDS,
   compact,
   generateWebhookId,
+  importedState,
   inputsFromState,
   sameEvents,
   toBody,
@@ -40,17 +41,12 @@ const PROVIDER_KEY = "__provider";
 
 type Raw = Record<string, unknown>;
 
-export interface ConfigReader {
-  get(key: string): string | undefined;
-}
-
-export function configure(config: ConfigReader): void {
-  const stack: StackConfig = {};
-  for (const key of ["endpoint", "projectId", "apiKey", "selfSigned", "httpTimeoutSeconds"] as const) {
-    const value = config.get(`appwrite:${key}`);
-    if (value !== undefined) stack[key] = value;
-  }
-  setStackConfig(stack);
+/**
+ * The provider's settings, already read from the door's own config namespace (`appwrite:` for
+ * the dynamic door, `appwrite-webhooks:` for the plugin); `namespace` only shapes messages.
+ */
+export function configure(settings: StackConfig, namespace?: string): void {
+  setStackConfig(settings, namespace);
 }
 
 export interface CheckResult {
@@ -122,7 +118,9 @@ function differs(before: unknown, after: unknown): boolean {
 /** True when the declared secret or the rotation trigger asks for a new signing key. */
 function secretChangeRequested(olds: WebhookState, news: WebhookInputs): boolean {
   // An empty key in state means a partial failure left it unknown: the next `up` must set one.
-  if (!olds.secret) return true;
+  // After `pulumi import` it is unknown too, but in force: only an explicit request replaces it,
+  // or a plain `up` would break every receiver of a production webhook.
+  if (!olds.secret && olds.secretSource !== "unknown") return true;
   const newSecret = news.secret !== undefined && differs(olds.secret, news.secret);
   const newTrigger =
     news.rotationTrigger !== undefined && differs(olds.rotationTrigger, news.rotationTrigger);
@@ -276,6 +274,9 @@ async function alreadyExistsError(client: AppwriteClient, inputs: WebhookInputs)
   );
 }
 
+const isStoredState = (props: WebhookState | Record<string, never>): props is WebhookState =>
+  props.webhookId !== undefined;
+
 export interface ReadResult {
   id: string;
   props?: WebhookState;
@@ -286,11 +287,12 @@ export interface ReadResult {
  * Refresh: the live fields from the server and, since the API returns the secret as "", the
  * key kept from state. A webhook that is gone returns an empty ID, so refresh drops it.
  */
-export async function read(id: string, props: WebhookState): Promise<ReadResult> {
+export async function read(id: string, props: WebhookState | Record<string, never>): Promise<ReadResult> {
   const { client, connection } = connect(props);
   const live = await readWebhook(client, connection, id);
   if (!live) return { id: "" };
-  const state = withLiveFields(props, live);
+  // `pulumi import` reads with only an ID: the target is the provider's configured one.
+  const state = isStoredState(props) ? withLiveFields(props, live) : importedState(connection, live);
   return { id, props: state, inputs: inputsFromState(state) };
 }
 

@@ -10,14 +10,23 @@
  * optional outputs are stored as null (see `toStoredOutputs`) and read back as absent.
  */
 import { ResourceInitError } from "./errors";
+import { DYNAMIC_CONFIG_NAMESPACE, settingsFrom } from "./config";
 import * as lifecycle from "./lifecycle";
 import type { WebhookInputs, WebhookState } from "./schema";
 import { fromStoredOutputs as plain, toStoredOutputs as stored } from "./state";
 
 type Raw = Record<string, unknown>;
 
-export async function configure(config: lifecycle.ConfigReader): Promise<void> {
-  lifecycle.configure(config);
+/** The dynamic door reads the stack's `appwrite:*` config. */
+export interface ConfigReader {
+  get(key: string): string | undefined;
+}
+
+export async function configure(config: ConfigReader): Promise<void> {
+  lifecycle.configure(
+    settingsFrom(DYNAMIC_CONFIG_NAMESPACE, (key) => config.get(key)),
+    DYNAMIC_CONFIG_NAMESPACE,
+  );
 }
 
 export async function check(olds: Raw, news: Raw): Promise<lifecycle.CheckResult> {

@@ -185,8 +185,31 @@ export interface WebhookInputs extends WebhookArgsChecked {
   projectId: string;
 }
 
+/**
+ * What the provider computes beside the inputs. Only the plugin's package schema is derived from
+ * it (the lifecycle builds these values itself); `WebhookState` is typed from it.
+ */
+export const webhookComputedSchema = z.object({
+  secret: z.string(),
+  /**
+   * Where the key in force came from: "user" (the declared `secret`), "appwrite" (generated), or
+   * "unknown" after `pulumi import`, since Appwrite never returns a key; the next declared
+   * `secret` or `rotationTrigger` makes it known.
+   */
+  secretSource: z.enum(["user", "appwrite", "unknown"]),
+  previousSecret: z.string().optional(),
+  secretRotatedAt: z.string().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  attempts: z.number().int(),
+  logs: z.string(),
+});
+
+/** Properties that hold a credential: secret in state, in the package schema and on the wire. */
+export const SECRET_PROPERTIES = ["secret", "previousSecret", "authPassword", "apiKey"] as const;
+
 /** Where the current signing key came from. */
-export type SecretSource = "user" | "appwrite";
+export type SecretSource = z.infer<typeof webhookComputedSchema>["secretSource"];
 
 /** Outputs as stored in state. Everything `delete`, `read` and `update` need lives here. */
 export interface WebhookState extends WebhookInputs {

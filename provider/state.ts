@@ -143,6 +143,26 @@ export function withLiveFields(state: WebhookState, webhook: AppwriteWebhook): W
   });
 }
 
+/**
+ * State for a webhook adopted by `pulumi import`: only its ID was given, so the target is the
+ * provider's configured one and the key is unknown (Appwrite never returns it).
+ */
+export function importedState(
+  target: Pick<WebhookInputs, "endpoint" | "projectId">,
+  webhook: AppwriteWebhook,
+): WebhookState {
+  const seed = {
+    webhookId: webhook.$id,
+    endpoint: target.endpoint,
+    projectId: target.projectId,
+    eventValidation: "1.9.6",
+    adopt: false,
+    secret: "",
+    secretSource: "unknown",
+  } as WebhookState;
+  return withLiveFields(seed, webhook);
+}
+
 /** The inputs that would produce `state`: what read returns so a diff after refresh is truthful. */
 export function inputsFromState(state: WebhookState): Partial<WebhookInputs> {
   const inputs: Record<string, unknown> = {};

@@ -5,7 +5,8 @@
 import { createHmac } from "node:crypto";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startEmulator, type Emulator } from "../../emulator";
-import { openStack, type StackFixture } from "../support/engine";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { openStack, provisionEngine, type StackFixture } from "../support/engine";
 import { startReceiver, type Receiver } from "../provider/fixtures";
 
 export const PROJECT = "e2e";
@@ -37,7 +38,10 @@ export async function startWorld(): Promise<World> {
 
 export type WebhookSpec = Record<string, unknown>;
 
-/** A stack of the test program, pointed at the emulator through `appwrite:*` stack config. */
+/**
+ * A stack of the test program, pointed at the emulator through stack config in both doors'
+ * namespaces: `appwrite:*` for the dynamic `Webhook`, `appwrite-webhooks:*` for the plugin.
+ */
 export async function webhookStack(
   world: World,
   webhooks: Record<string, WebhookSpec>,
@@ -46,8 +50,17 @@ export async function webhookStack(
 ): Promise<StackFixture> {
   const fixture = await openStack({
     program: "test/e2e/programs/webhooks",
-    config: { "appwrite:endpoint": world.emulator.endpoint, "appwrite:projectId": PROJECT },
-    secretConfig: { "appwrite:apiKey": API_KEY, "e2e:secrets": JSON.stringify(secrets) },
+    config: {
+      "appwrite:endpoint": world.emulator.endpoint,
+      "appwrite:projectId": PROJECT,
+      "appwrite-webhooks:endpoint": world.emulator.endpoint,
+      "appwrite-webhooks:projectId": PROJECT,
+    },
+    secretConfig: {
+      "appwrite:apiKey": API_KEY,
+      "appwrite-webhooks:apiKey": API_KEY,
+      "e2e:secrets": JSON.stringify(secrets),
+    },
     env,
   });
   await declare(fixture.stack, webhooks);
@@ -82,4 +95,53 @@ export async function deliver(world: World, event: string, webhookUrl: string) {
   const delivery = world.receiver.received.slice(before).find((d) => d.path.startsWith(path));
   if (!delivery) throw new Error(`no delivery for ${webhookUrl}`);
   return delivery;
+}
+
+export interface Suite {
+  /** Set before the first test. */
+  world: World;
+  /** A stack of the test program, destroyed after the test that opened it. */
+  stackWith(
+    webhooks: Record<string, WebhookSpec>,
+    secrets?: Record<string, { secret?: string; authPassword?: string }>,
+    env?: Record<string, string>,
+  ): Promise<StackFixture>;
+  /** A resource's outputs as Pulumi state holds them (exportStack decrypts: test-only). */
+  stateOf(fixture: StackFixture, resourceName: string): Promise<Record<string, unknown>>;
+}
+
+/**
+ * One world per test file, and stacks per test: each test starts from an empty project, since
+ * what the last one left is destroyed after it. Call once at the top of a test file.
+ */
+export function useWorld(): Suite {
+  const stacks: StackFixture[] = [];
+  const suite: Suite = {
+    world: undefined as unknown as World,
+    async stackWith(webhooks, secrets, env) {
+      const fixture = await webhookStack(suite.world, webhooks, secrets, env);
+      stacks.push(fixture);
+      return fixture;
+    },
+    async stateOf(fixture, resourceName) {
+      const deployment = (await fixture.stack.exportStack()).deployment as {
+        resources: Array<{ urn: string; outputs?: Record<string, unknown> }>;
+      };
+      const resource = deployment.resources.find((r) => r.urn.endsWith(`::${resourceName}`));
+      if (!resource?.outputs) throw new Error(`no state for ${resourceName}`);
+      return resource.outputs;
+    },
+  };
+  beforeAll(async () => {
+    await provisionEngine();
+    suite.world = await startWorld();
+  });
+  afterEach(async () => {
+    for (const fixture of stacks.splice(0)) await fixture.dispose();
+    expect(suite.world.emulator.webhooks(PROJECT)).toEqual([]);
+  });
+  afterAll(async () => {
+    await suite.world?.close();
+  });
+  return suite;
 }

@@ -13,6 +13,8 @@ import type { StackFixture } from "../support/engine";
 import { PROJECT, signature, type World } from "../e2e/fixture";
 
 export const WEBHOOK_TYPE = "pulumi-nodejs:dynamic/appwrite:Webhook";
+/** Both doors' webhook types: the dynamic `Webhook` and the plugin's `NativeWebhook`. */
+export const WEBHOOK_TYPES = [WEBHOOK_TYPE, "appwrite-webhooks:index:Webhook"];
 
 /** What one engine command did: its whole output, the provider's retry lines, and its error. */
 export interface EngineRun {
@@ -86,7 +88,7 @@ export async function webhookStates(stack: Stack): Promise<WebhookStateEntry[]> 
     resources?: Array<{ urn: string; type: string; id?: string; outputs?: Record<string, unknown> }>;
   };
   return (deployment.resources ?? [])
-    .filter((resource) => resource.type === WEBHOOK_TYPE)
+    .filter((resource) => WEBHOOK_TYPES.includes(resource.type))
     .map((resource) => ({
       name: resource.urn.split("::").pop() ?? "",
       urn: resource.urn,

@@ -4,7 +4,16 @@
  * nothing talks to Pulumi Cloud or downloads plugins.
  */
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
@@ -14,6 +23,27 @@ export const REPO_ROOT = resolve(__dirname, "..", "..");
 export const WORK_ROOT = join(REPO_ROOT, ".work");
 
 let engineBin: Promise<string> | undefined;
+
+export const PLUGIN_NAME = "pulumi-resource-appwrite-webhooks";
+/** The built plugin (`npm run build`), as package.json's `bin` declares it. */
+export const PLUGIN_MAIN = join(REPO_ROOT, "dist", "provider", "plugin", "main.js");
+
+/**
+ * A directory holding `pulumi-resource-appwrite-webhooks` (a link to the built plugin), for PATH:
+ * the engine finds a provider executable there, as it would in a consumer's node_modules/.bin
+ * (a package's own `bin` is not linked into its own node_modules).
+ */
+export function pluginBinDir(): string {
+  const dir = join(WORK_ROOT, "plugin-bin");
+  const link = join(dir, PLUGIN_NAME);
+  mkdirSync(dir, { recursive: true });
+  try {
+    symlinkSync(PLUGIN_MAIN, link);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  return dir;
+}
 
 /**
  * The directory holding `pulumi`, the Node language host and the dynamic-provider plugin script.
@@ -79,8 +109,8 @@ export function engineEnv(
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
     PULUMI_HOME: join(backendDir, ".pulumi-home"),
-    // The plugin script runs plain `node`: it must be the Node 24 of node_modules/.bin.
-    PATH: [bin, join(REPO_ROOT, "node_modules", ".bin"), process.env.PATH ?? ""].join(":"),
+    // The plugin scripts run plain `node`: it must be the Node 24 of node_modules/.bin.
+    PATH: [bin, pluginBinDir(), join(REPO_ROOT, "node_modules", ".bin"), process.env.PATH ?? ""].join(":"),
     ...extra,
   };
 }

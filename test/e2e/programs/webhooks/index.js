@@ -2,8 +2,11 @@
 // Declares one Webhook per entry of the `e2e:webhooks` config object, so each end-to-end test
 // shapes the program through config alone. Secret args come from the secret config
 // `e2e:secrets` ({ <name>: { secret, authPassword } }) so they never sit in plain config.
+// An entry's `door` picks the dynamic `Webhook` (default) or the plugin's `NativeWebhook`.
 const pulumi = require("@pulumi/pulumi");
-const { Webhook } = require("pulumi-appwrite-webhooks");
+const { NativeWebhook, Webhook } = require("pulumi-appwrite-webhooks");
+
+const DOORS = { dynamic: Webhook, native: NativeWebhook };
 
 const config = new pulumi.Config("e2e");
 const webhooks = config.requireObject("webhooks");
@@ -16,7 +19,8 @@ for (const [name, args] of Object.entries(webhooks)) {
   if (args.useAuthPassword) declared.authPassword = secretArg("authPassword");
   delete declared.useSecret;
   delete declared.useAuthPassword;
-  const webhook = new Webhook(name, declared);
+  delete declared.door;
+  const webhook = new DOORS[args.door || "dynamic"](name, declared);
   // Flat exports: one output per value, so the secret flag of each is visible on its own.
   exports[`${name}_webhookId`] = webhook.webhookId;
   exports[`${name}_enabled`] = webhook.enabled;
@@ -26,4 +30,5 @@ for (const [name, args] of Object.entries(webhooks)) {
   exports[`${name}_previousSecret`] = webhook.previousSecret;
   exports[`${name}_secretRotatedAt`] = webhook.secretRotatedAt;
   exports[`${name}_authPassword`] = webhook.authPassword;
+  exports[`${name}_secretSource`] = webhook.secretSource;
 }

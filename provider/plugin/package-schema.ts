@@ -1,0 +1,131 @@
+/**
+ * The Pulumi package schema of `appwrite-webhooks`, derived from the one zod schema (inputs) and
+ * the computed-output schema, never written by hand: `npm run build` writes it to
+ * dist/schema/appwrite-webhooks.pulumi.json and the plugin serves that file from GetSchema.
+ *   node dist/provider/plugin/package-schema.js <out.json>
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { z } from "zod";
+import type { SETTING_KEYS } from "../config";
+import { SECRET_PROPERTIES, webhookArgsSchema, webhookComputedSchema } from "../schema";
+import { IDENTITY_FIELDS } from "../state";
+import { PACKAGE_VERSION } from "../version";
+
+export const PACKAGE_NAME = "appwrite-webhooks";
+export const WEBHOOK_TOKEN = `${PACKAGE_NAME}:index:Webhook`;
+
+interface JsonSchema {
+  type?: string | string[];
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  enum?: unknown[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  description?: string;
+  default?: unknown;
+}
+
+export interface PropertySpec {
+  type?: string;
+  items?: PropertySpec;
+  oneOf?: PropertySpec[];
+  description?: string;
+  default?: unknown;
+  secret?: boolean;
+}
+
+/** JSON Schema (from zod) to a Pulumi type spec: primitives, lists and unions are all we use. */
+function typeSpec(schema: JsonSchema, name: string): PropertySpec {
+  // zod writes a union of primitives as `type: [..]`, other unions as `anyOf`.
+  const members = Array.isArray(schema.type) ? schema.type.map((type) => ({ type })) : schema.anyOf;
+  if (members) {
+    const oneOf = members.map((member) => typeSpec(member, name));
+    return { type: oneOf[0]?.type ?? "string", oneOf };
+  }
+  if (schema.enum) return { type: "string" };
+  if (schema.type === "array") return { type: "array", items: typeSpec(schema.items ?? {}, name) };
+  if (typeof schema.type === "string" && ["string", "boolean", "integer", "number"].includes(schema.type)) {
+    return { type: schema.type };
+  }
+  throw new Error(`package schema: property ${name} has a type the generator does not map`);
+}
+
+function properties(schema: z.ZodType, io: "input" | "output") {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
+  const specs: Record<string, PropertySpec> = {};
+  const secret = new Set<string>(SECRET_PROPERTIES);
+  for (const [name, property] of Object.entries(json.properties ?? {})) {
+    specs[name] = {
+      ...typeSpec(property, name),
+      ...(property.description ? { description: property.description } : {}),
+      ...(io === "input" && property.default !== undefined ? { default: property.default } : {}),
+      ...(secret.has(name) ? { secret: true } : {}),
+    };
+  }
+  return { specs, required: json.required ?? [] };
+}
+
+const SETTING_TYPES: Record<(typeof SETTING_KEYS)[number], PropertySpec> = {
+  endpoint: {
+    type: "string",
+    description: "Appwrite endpoint such as https://cloud.appwrite.io/v1; default APPWRITE_ENDPOINT.",
+  },
+  projectId: { type: "string", description: "Appwrite project ID; default APPWRITE_PROJECT_ID." },
+  apiKey: {
+    type: "string",
+    secret: true,
+    description: "API key with the webhooks.read and webhooks.write scopes; default APPWRITE_API_KEY.",
+  },
+  selfSigned: {
+    type: "boolean",
+    description: "Accept self-signed TLS certificates; default APPWRITE_SELF_SIGNED.",
+  },
+  httpTimeoutSeconds: {
+    type: "integer",
+    description: "Per-request timeout in seconds (default 30); default APPWRITE_HTTP_TIMEOUT_SECONDS.",
+  },
+};
+
+export function buildPackageSchema(): Record<string, unknown> {
+  const inputs = properties(webhookArgsSchema, "input");
+  const declared = properties(webhookArgsSchema, "output");
+  const computed = properties(webhookComputedSchema, "output");
+  const outputs = { ...declared.specs, ...computed.specs };
+  // The ID and the target are optional inputs, but `check` always resolves them into state.
+  const required = [...new Set([...declared.required, ...IDENTITY_FIELDS, ...computed.required])];
+  return {
+    name: PACKAGE_NAME,
+    displayName: "Appwrite webhooks",
+    version: PACKAGE_VERSION,
+    description:
+      "Appwrite 1.9.6+ webhooks with secret signing keys, rotation and event validation (the resource provider plugin of pulumi-appwrite-webhooks).",
+    keywords: ["pulumi", "appwrite", "webhooks", "category/infrastructure", "kind/native"],
+    license: "Apache-2.0",
+    config: { variables: SETTING_TYPES },
+    provider: {
+      description: "The appwrite-webhooks provider: one Appwrite endpoint and project.",
+      inputProperties: SETTING_TYPES,
+    },
+    resources: {
+      [WEBHOOK_TOKEN]: {
+        description:
+          "An Appwrite webhook. Its signing key is a secret output; `rotationTrigger` or `secret` changes it in place.",
+        inputProperties: inputs.specs,
+        requiredInputs: inputs.required,
+        properties: outputs,
+        required,
+      },
+    },
+  };
+}
+
+if (require.main === module) {
+  const out = process.argv[2];
+  if (!out) {
+    process.stderr.write("usage: node package-schema.js <out.json>\n");
+    process.exit(2);
+  }
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(buildPackageSchema(), null, 2)}\n`);
+}

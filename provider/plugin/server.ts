@@ -1,0 +1,216 @@
+/**
+ * The plugin door: Pulumi's ResourceProvider gRPC service on the SDK's own generated
+ * definitions, translating each call to the lifecycle's plain functions. It exists because the
+ * SDK's `@pulumi/pulumi/provider` server answers Configure without reading its variables and
+ * has no CheckConfig or DiffConfig, so stack config and explicit providers would be ignored.
+ * Every rule (validation, diff, the API calls) stays in the lifecycle.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
+import * as proto from "@pulumi/pulumi/proto/provider_pb";
+import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
+import { SETTING_KEYS, settingsFrom } from "../config";
+import * as lifecycle from "../lifecycle";
+import type { WebhookInputs, WebhookState } from "../schema";
+import { PACKAGE_VERSION } from "../version";
+import { PACKAGE_NAME, WEBHOOK_TOKEN } from "./package-schema";
+import { fromStruct, toServiceError, toStruct } from "./wire";
+
+type Raw = Record<string, unknown>;
+type Handler<Req, Res> = grpc.handleUnaryCall<Req, Res>;
+
+/** Written by `npm run build` beside the compiled code (dist/schema). */
+const SCHEMA_FILE = join(__dirname, "..", "..", "schema", `${PACKAGE_NAME}.pulumi.json`);
+
+/** Runs one call; any throw becomes a gRPC status carrying the lifecycle's message. */
+function unary<Req, Res>(
+  work: (request: Req) => Promise<Res> | Res,
+  inputsOf?: (request: Req) => Raw,
+): Handler<Req, Res> {
+  return (call, callback) => {
+    Promise.resolve()
+      .then(() => work(call.request))
+      .then(
+        (response) => callback(null, response),
+        (error: unknown) => callback(toServiceError(error, inputsOf?.(call.request))),
+      );
+  };
+}
+
+function unimplemented(what: string): Handler<unknown, never> {
+  return (_call, callback) =>
+    callback({ code: grpc.status.UNIMPLEMENTED, details: `${PACKAGE_NAME} does not implement ${what}` });
+}
+
+function requireWebhookType(urnOrType: string): void {
+  const type = urnOrType.includes("::") ? (urnOrType.split("::")[2] ?? "") : urnOrType;
+  if (type.split("$").pop() !== WEBHOOK_TOKEN) {
+    throw new Error(`${PACKAGE_NAME} has no resource type ${type}; it provides ${WEBHOOK_TOKEN}`);
+  }
+}
+
+function checkResponse(result: lifecycle.CheckResult): proto.CheckResponse {
+  const response = new proto.CheckResponse();
+  response.setInputs(toStruct(result.inputs));
+  response.setFailuresList(
+    result.failures.map((failure) => {
+      const item = new proto.CheckFailure();
+      item.setProperty(failure.property);
+      item.setReason(failure.reason);
+      return item;
+    }),
+  );
+  return response;
+}
+
+/** Provider config from the Configure call: typed `args` when the engine sends them, else `variables`. */
+function providerSettings(request: proto.ConfigureRequest) {
+  const args = request.getArgs();
+  if (args) {
+    const plain = fromStruct(args);
+    return settingsFrom(PACKAGE_NAME, (key) => plain[key.slice(PACKAGE_NAME.length + 1)]);
+  }
+  const variables = request.getVariablesMap();
+  return settingsFrom(PACKAGE_NAME, (key) =>
+    variables.get(`${PACKAGE_NAME}:config:${key.slice(PACKAGE_NAME.length + 1)}`),
+  );
+}
+
+const configDiffers = (olds: Raw, news: Raw): string[] =>
+  SETTING_KEYS.filter((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
+
+export const webhookProviderService: grpc.UntypedServiceImplementation = {
+  handshake: unary((_request: proto.ProviderHandshakeRequest) => {
+    const response = new proto.ProviderHandshakeResponse();
+    response.setAcceptSecrets(true);
+    response.setAcceptResources(false);
+    response.setAcceptOutputs(false);
+    return response;
+  }),
+  parameterize: unimplemented("Parameterize"),
+  getPluginInfo: unary(() => new PluginInfo().setVersion(PACKAGE_VERSION)),
+  getSchema: unary((request: proto.GetSchemaRequest) => {
+    if (request.getVersion() > 0) throw new Error(`unsupported schema version ${request.getVersion()}`);
+    let schema: string;
+    try {
+      schema = readFileSync(SCHEMA_FILE, "utf8");
+    } catch {
+      throw new Error(
+        `the package schema is missing (${SCHEMA_FILE}): build the package with \`npm run build\``,
+      );
+    }
+    return new proto.GetSchemaResponse().setSchema(schema);
+  }),
+  // Provider settings are validated where they are used (the resource's check names the missing
+  // one and its three places), so the provider's own inputs pass through as given.
+  checkConfig: unary((request: proto.CheckRequest) =>
+    checkResponse({ inputs: fromStruct(request.getNews()), failures: [] }),
+  ),
+  // A changed endpoint or project never replaces the provider: each webhook's check resolves its
+  // target, and a webhook whose target moves is replaced by its own diff.
+  diffConfig: unary((request: proto.DiffRequest) => {
+    const changed = configDiffers(
+      fromStruct(request.getOldInputs() ?? request.getOlds()),
+      fromStruct(request.getNews()),
+    );
+    return new proto.DiffResponse()
+      .setChanges(
+        changed.length > 0
+          ? proto.DiffResponse.DiffChanges.DIFF_SOME
+          : proto.DiffResponse.DiffChanges.DIFF_NONE,
+      )
+      .setDiffsList(changed);
+  }),
+  configure: unary((request: proto.ConfigureRequest) => {
+    lifecycle.configure(providerSettings(request), PACKAGE_NAME);
+    return new proto.ConfigureResponse()
+      .setAcceptsecrets(true)
+      .setSupportspreview(false)
+      .setAcceptresources(false)
+      .setAcceptoutputs(false);
+  }),
+  invoke: unimplemented("Invoke: it has no functions"),
+  call: unimplemented("Call"),
+  construct: unimplemented("Construct: it has no components"),
+  list: unimplemented("List"),
+  check: unary((request: proto.CheckRequest) => {
+    requireWebhookType(request.getUrn());
+    // The resource key (the URN) lets the lifecycle derive a deterministic webhook ID.
+    const check = lifecycle.check as (
+      olds: Raw,
+      news: Raw,
+      resource?: { resourceKey: string },
+    ) => lifecycle.CheckResult;
+    return checkResponse(
+      check(fromStruct(request.getOlds()), fromStruct(request.getNews()), { resourceKey: request.getUrn() }),
+    );
+  }),
+  diff: unary((request: proto.DiffRequest) => {
+    const result = lifecycle.diff(
+      request.getId(),
+      fromStruct(request.getOlds()) as unknown as WebhookState,
+      fromStruct(request.getNews()) as unknown as WebhookInputs,
+    );
+    return new proto.DiffResponse()
+      .setChanges(
+        result.changes ? proto.DiffResponse.DiffChanges.DIFF_SOME : proto.DiffResponse.DiffChanges.DIFF_NONE,
+      )
+      .setReplacesList(result.replaces)
+      .setDeletebeforereplace(result.deleteBeforeReplace);
+  }),
+  create: unary(
+    async (request: proto.CreateRequest) => {
+      requireWebhookType(request.getUrn());
+      const { id, outs } = await lifecycle.create(
+        fromStruct(request.getProperties()) as unknown as WebhookInputs & Raw,
+      );
+      return new proto.CreateResponse().setId(id).setProperties(toStruct(outs));
+    },
+    (request) => fromStruct(request.getProperties()),
+  ),
+  read: unary(async (request: proto.ReadRequest) => {
+    // `pulumi import` sends only the ID: no state and no inputs.
+    const props = fromStruct(request.getProperties()) as unknown as WebhookState;
+    const result = await lifecycle.read(request.getId(), props);
+    const response = new proto.ReadResponse().setId(result.id);
+    if (result.props) response.setProperties(toStruct(result.props));
+    if (result.inputs) response.setInputs(toStruct(result.inputs));
+    return response;
+  }),
+  update: unary(
+    async (request: proto.UpdateRequest) => {
+      const { outs } = await lifecycle.update(
+        request.getId(),
+        fromStruct(request.getOlds()) as unknown as WebhookState,
+        fromStruct(request.getNews()) as unknown as WebhookInputs & Raw,
+      );
+      return new proto.UpdateResponse().setProperties(toStruct(outs));
+    },
+    (request) => fromStruct(request.getNews()),
+  ),
+  delete: unary(async (request: proto.DeleteRequest) => {
+    await lifecycle.remove(request.getId(), fromStruct(request.getProperties()) as unknown as WebhookState);
+    return new Empty();
+  }),
+  // Requests are short and bounded by the client's timeouts; nothing to abandon early.
+  cancel: unary(() => new Empty()),
+  attach: unary(() => new Empty()),
+  // No mappings to other ecosystems' providers (those serve the Terraform bridge's converters).
+  getMapping: unary(() => new proto.GetMappingResponse()),
+  getMappings: unary(() => new proto.GetMappingsResponse()),
+};
+
+/** Starts the server on a free local port and resolves with the port. */
+export async function serve(): Promise<{ port: number; server: grpc.Server }> {
+  const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+  server.addService(ResourceProviderService, webhookProviderService);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+  return { port, server };
+}

@@ -1,0 +1,112 @@
+/**
+ * What only the plugin's door can do, on the real engine against the emulator: `pulumi import`
+ * of a webhook made outside Pulumi (no silent rotation afterwards), and a checkpoint without a
+ * serialized provider, measured beside the dynamic door's.
+ */
+import { execFile } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { provisionEngine, type StackFixture } from "../support/engine";
+import { DOORS, TYPES, bothDoors, doorUrl, n } from "./doors";
+import { API_KEY, PROJECT, declare, outputs, quiet, url, useWorld } from "./fixture";
+
+const suite = useWorld();
+const { stackWith, stateOf } = suite;
+const liveById = (id: unknown) => suite.world.emulator.webhooks(PROJECT).find((w) => w.$id === id);
+let engineBin: string;
+beforeAll(async () => {
+  engineBin = await provisionEngine();
+});
+
+describe("NativeWebhook on the real engine", () => {
+  it("pulumi import reads by ID; a matching program then changes nothing, and a rotation trigger makes the key known", async () => {
+    const fixture = await stackWith({});
+    const handMade = { name: "By hand", url: doorUrl("native", "/imported"), events: ["users.*.create"] };
+    const created = await fetch(`${suite.world.emulator.endpoint}/webhooks`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-appwrite-project": PROJECT,
+        "x-appwrite-key": API_KEY,
+      },
+      body: JSON.stringify({ webhookId: "imported-by-id", enabled: true, tls: true, ...handMade }),
+    });
+    expect(created.status).toBe(201);
+    const handKey = liveById("imported-by-id")?.secret;
+    await promisify(execFile)(
+      join(engineBin, "pulumi"),
+      [
+        "import",
+        TYPES.native,
+        "imported",
+        "imported-by-id",
+        "--yes",
+        "--protect=false",
+        "--generate-code=false",
+        "--stack",
+        "e2e",
+      ],
+      { cwd: fixture.workDir, env: { ...process.env, ...fixture.env } },
+    );
+    expect(await stateOf(fixture, "imported")).toMatchObject({
+      webhookId: "imported-by-id",
+      secretSource: "unknown",
+    });
+    // The program declares what the server holds, without a rotation: nothing to do, no request.
+    await declare(fixture.stack, { imported: { door: "native", ...handMade } });
+    suite.world.emulator.resetCounters();
+    const preview = await fixture.stack.preview(quiet);
+    expect(preview.changeSummary).toEqual({ same: 2 });
+    expect(suite.world.emulator.counters().total ?? 0).toBe(0);
+    const quietUp = await fixture.stack.up(quiet);
+    expect(quietUp.summary.resourceChanges).toEqual({ same: 2 });
+    expect(liveById("imported-by-id")?.secret, "a plain up must not rotate an imported key").toBe(handKey);
+    // The next rotation trigger sets a key the provider knows: one PATCH, no PUT.
+    await declare(fixture.stack, { imported: { door: "native", ...handMade, rotationTrigger: 1 } });
+    suite.world.emulator.resetCounters();
+    await fixture.stack.up(quiet);
+    expect(suite.world.emulator.counters()).toMatchObject({ "PATCH /v1/webhooks/:id/secret": 1 });
+    expect(suite.world.emulator.counters()["PUT /v1/webhooks/:id"] ?? 0).toBe(0);
+    const out = await outputs(fixture.stack);
+    expect(out.imported_secret).toEqual({ value: liveById("imported-by-id")?.secret, secret: true });
+    expect(out.imported_secret?.value).not.toBe(handKey);
+    expect(out.imported_secretSource?.value).toBe("appwrite");
+  });
+
+  it("stores at most 2.5 KB per webhook in the checkpoint, the user's own strings excluded", async () => {
+    const declared = bothDoors({
+      sized: { name: "Sized", url: url("/sized"), events: ["users.*.create", "buckets.*.files.*"] },
+    });
+    const fixture = await stackWith(declared);
+    await fixture.stack.up(quiet);
+    const sizes = Object.fromEntries(
+      DOORS.map((door) => {
+        const resource = checkpointResources(fixture).find((r) => r.urn.endsWith(`::${n("sized", door)}`));
+        const spec = declared[n("sized", door)] as { name: string; url: string; events: string[] };
+        let text = JSON.stringify(resource);
+        for (const own of [n("sized", door), spec.name, spec.url, ...spec.events])
+          text = text.split(own).join("");
+        return [door, Buffer.byteLength(text)];
+      }),
+    );
+    console.log(`checkpoint bytes per webhook, the user's strings excluded: ${JSON.stringify(sizes)}`);
+    expect(sizes.native).toBeLessThanOrEqual(2560);
+    // The dynamic door stores its serialized provider twice; the native door stores none.
+    expect(sizes.native).toBeLessThan((sizes.dynamic ?? 0) / 2);
+  });
+});
+
+/** The resources of the stack's checkpoint as the file backend stores them (secrets encrypted). */
+function checkpointResources(fixture: StackFixture): Array<{ urn: string }> {
+  const root = join(fixture.backendDir, ".pulumi", "stacks");
+  const file = readdirSync(root, { recursive: true, encoding: "utf8" }).find((name) =>
+    name.endsWith("e2e.json"),
+  );
+  if (!file) throw new Error("no checkpoint file");
+  const parsed = JSON.parse(readFileSync(join(root, file), "utf8")) as {
+    checkpoint: { latest: { resources: Array<{ urn: string }> } };
+  };
+  return parsed.checkpoint.latest.resources;
+}
