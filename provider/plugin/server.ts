@@ -14,6 +14,7 @@ import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { SETTING_KEYS, settingsFrom } from "../config";
 import * as lifecycle from "../lifecycle";
+import * as stored from "../stored-lifecycle";
 import type { WebhookInputs, WebhookState } from "../schema";
 import { PACKAGE_VERSION } from "../version";
 import { PACKAGE_NAME, WEBHOOK_TOKEN } from "./package-schema";
@@ -148,8 +149,8 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
       check(fromStruct(request.getOlds()), fromStruct(request.getNews()), { resourceKey: request.getUrn() }),
     );
   }),
-  diff: unary((request: proto.DiffRequest) => {
-    const result = lifecycle.diff(
+  diff: unary(async (request: proto.DiffRequest) => {
+    const result = await stored.diff(
       request.getId(),
       fromStruct(request.getOlds()) as unknown as WebhookState,
       fromStruct(request.getNews()) as unknown as WebhookInputs,
@@ -164,7 +165,7 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
   create: unary(
     async (request: proto.CreateRequest) => {
       requireWebhookType(request.getUrn());
-      const { id, outs } = await lifecycle.create(
+      const { id, outs } = await stored.create(
         fromStruct(request.getProperties()) as unknown as WebhookInputs & Raw,
       );
       return new proto.CreateResponse().setId(id).setProperties(toStruct(outs));
@@ -174,7 +175,7 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
   read: unary(async (request: proto.ReadRequest) => {
     // `pulumi import` sends only the ID: no state and no inputs.
     const props = fromStruct(request.getProperties()) as unknown as WebhookState;
-    const result = await lifecycle.read(request.getId(), props);
+    const result = await stored.read(request.getId(), props);
     const response = new proto.ReadResponse().setId(result.id);
     if (result.props) response.setProperties(toStruct(result.props));
     if (result.inputs) response.setInputs(toStruct(result.inputs));
@@ -182,7 +183,7 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
   }),
   update: unary(
     async (request: proto.UpdateRequest) => {
-      const { outs } = await lifecycle.update(
+      const { outs } = await stored.update(
         request.getId(),
         fromStruct(request.getOlds()) as unknown as WebhookState,
         fromStruct(request.getNews()) as unknown as WebhookInputs & Raw,
@@ -192,7 +193,7 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
     (request) => fromStruct(request.getNews()),
   ),
   delete: unary(async (request: proto.DeleteRequest) => {
-    await lifecycle.remove(request.getId(), fromStruct(request.getProperties()) as unknown as WebhookState);
+    await stored.remove(request.getId(), fromStruct(request.getProperties()) as unknown as WebhookState);
     return new Empty();
   }),
   // Requests are short and bounded by the client's timeouts; nothing to abandon early.

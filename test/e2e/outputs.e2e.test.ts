@@ -14,6 +14,12 @@ beforeAll(async () => {
   world = await startWorld();
   fixture = await webhookStack(world, {
     plain: { name: "Plain", url: url("/plain"), events: ["users.*.create"] },
+    plainNative: {
+      name: "Plain native",
+      url: url("/plain-native"),
+      events: ["users.*.create"],
+      door: "native",
+    },
   });
 });
 afterAll(async () => {
@@ -22,18 +28,20 @@ afterAll(async () => {
 });
 
 describe("optional outputs on the real engine", () => {
-  it("a never-rotated webhook's previousSecret is known on up and on a no-change preview", async () => {
+  it("a never-rotated webhook's previousSecret is known on up and on a no-change preview, in both doors", async () => {
     let upText = "";
     await fixture.stack.up({ onOutput: (line) => (upText += line) });
     let previewText = "";
     const preview = await fixture.stack.preview({ onOutput: (line) => (previewText += line) });
-    expect(preview.changeSummary).toEqual({ same: 2 });
+    expect(preview.changeSummary).toEqual({ same: 3 });
     // The program exports previousSecret, secretRotatedAt and authPassword, none of which exist yet.
     expect(upText).not.toContain("Undefined value");
     expect(previewText).not.toContain("[unknown]");
     const exported = await outputs(fixture.stack);
-    expect(exported.plain_previousSecret).toEqual({ value: null, secret: true });
-    expect(exported.plain_secretRotatedAt?.value).toBeNull();
-    expect(exported.plain_authPassword?.value).toBeNull();
+    for (const door of ["plain", "plainNative"]) {
+      expect(exported[`${door}_previousSecret`]).toEqual({ value: null, secret: true });
+      expect(exported[`${door}_secretRotatedAt`]?.value).toBeNull();
+      expect(exported[`${door}_authPassword`]?.value).toBeNull();
+    }
   });
 });
