@@ -22,8 +22,10 @@ import {
   INPUT_KEYS,
   WEBHOOK_FIELDS,
   compact,
+  deriveWebhookId,
   generateWebhookId,
   inputsFromState,
+  resourceHash,
   sameEvents,
   toBody,
   toState,
@@ -58,12 +60,20 @@ export interface CheckResult {
   failures: CheckFailure[];
 }
 
+/** What a door knows of the resource beyond its inputs. */
+export interface ResourceIdentity {
+  /** The resource's URN as the door knows it; opaque here, only hashed. */
+  resourceKey: string;
+}
+
 /**
  * Validates everything before any API call. Also fixes the two things a later step must not
- * guess: the webhook ID (picked once, then kept) and the target endpoint and project
- * (resolved from input, stack config or env), so that moving a webhook shows as a replace.
+ * guess: the webhook ID and the target endpoint and project (resolved from input, stack config
+ * or env), so that moving a webhook shows as a replace. An undeclared ID is derived from the
+ * resource and its target, so preview shows the ID that up creates, and a run that never
+ * recorded its creates (killed, or without checkpoints) finds them again under the same IDs.
  */
-export function check(olds: Raw, news: Raw): CheckResult {
+export function check(olds: Raw, news: Raw, resource?: ResourceIdentity): CheckResult {
   const { [PROVIDER_KEY]: provider, ...raw } = news;
   const { args, failures } = validateArgs(raw, isUnknown);
   if (failures.length > 0) return { inputs: news, failures };
@@ -101,12 +111,39 @@ export function check(olds: Raw, news: Raw): CheckResult {
   if (connectionFailures.length > 0) return { inputs: news, failures: connectionFailures };
 
   const sameTarget = olds.endpoint === target.endpoint && olds.projectId === target.projectId;
-  const webhookId =
-    declared.webhookId ??
-    // Keep the ID picked before; a new target gets a new one, since IDs are unique per server.
-    (sameTarget && typeof olds.webhookId === "string" ? olds.webhookId : generateWebhookId());
+  // An ID in state is kept (stacks from before derived IDs keep theirs); a new target gets a new one.
+  const kept = sameTarget && typeof olds.webhookId === "string" ? olds.webhookId : undefined;
+  const fresh = declared.webhookId === undefined && kept === undefined ? newWebhookId(target, resource) : {};
+  const webhookId = declared.webhookId ?? kept ?? fresh.webhookId;
 
-  return { inputs: compact({ ...declared, ...target, webhookId, [PROVIDER_KEY]: provider }), failures: [] };
+  return {
+    inputs: compact({
+      ...declared,
+      ...target,
+      webhookId,
+      resourceHash: fresh.hash,
+      [PROVIDER_KEY]: provider,
+    }),
+    failures: [],
+  };
+}
+
+/**
+ * The ID of a resource that has none yet. `hash` goes into the checked inputs only then: it is how
+ * create recognises a webhook of its own from an interrupted run. A kept ID never carries it, so a
+ * forced replace that reuses the ID still meets the conflict instead of adopting the webhook the
+ * replace is about to delete.
+ */
+function newWebhookId(
+  target: Raw,
+  resource: ResourceIdentity | undefined,
+): { webhookId?: string; hash?: string } {
+  if (resource === undefined) return { webhookId: generateWebhookId() };
+  // Resolved by now: each is a string, or UNKNOWN while preview waits for a computed value.
+  const { endpoint, projectId } = target as { endpoint: string; projectId: string };
+  if ([resource.resourceKey, endpoint, projectId].some(isUnknown)) return { webhookId: UNKNOWN };
+  const hash = resourceHash(resource.resourceKey);
+  return { webhookId: deriveWebhookId(hash, endpoint, projectId), hash };
 }
 
 export interface DiffResult {
@@ -203,7 +240,15 @@ export async function create(inputs: WebhookInputs & Raw): Promise<CreateResult>
   } catch (error) {
     if (error instanceof AppwriteApiError && error.type === "webhook_already_exists") {
       if (inputs.adopt) return adopt(client, inputs);
-      throw await alreadyExistsError(client, inputs);
+      const existing = await client.find(id);
+      if (existing && isOwnFromInterruptedRun(inputs, existing)) {
+        console.error(
+          `pulumi-appwrite-webhooks: webhook ${id} was created by an earlier run that did not record it; ` +
+            "taking it over and setting its signing key",
+        );
+        return converge(client, inputs, existing, "created by an interrupted run");
+      }
+      throw alreadyExistsError(inputs, existing);
     }
     throw error;
   }
@@ -253,9 +298,26 @@ async function converge(
   }
 }
 
+/**
+ * A 409 on the ID this resource derived (not declared, not kept from state), for a webhook that
+ * has the declared name, URL and events, is this resource's own create from a run that died
+ * before recording it: the ID is a digest of this resource and its target, so no other resource
+ * makes it. Anything else is someone else's webhook and stays a conflict.
+ */
+function isOwnFromInterruptedRun(inputs: WebhookInputs & Raw, existing: AppwriteWebhook): boolean {
+  const hash = inputs.resourceHash;
+  return (
+    typeof hash === "string" &&
+    deriveWebhookId(hash, inputs.endpoint, inputs.projectId) === inputs.webhookId &&
+    existing.name === inputs.name &&
+    existing.url === inputs.url &&
+    sameEvents(existing.events, inputs.events)
+  );
+}
+
 async function adopt(client: AppwriteClient, inputs: WebhookInputs & Raw): Promise<CreateResult> {
   const existing = await client.find(inputs.webhookId);
-  if (!existing) throw await alreadyExistsError(client, inputs);
+  if (!existing) throw alreadyExistsError(inputs, existing);
   console.error(
     `pulumi-appwrite-webhooks: adopting existing webhook ${inputs.webhookId}; its signing key is ` +
       (inputs.secret ? "set to the declared secret" : "rotated") +
@@ -264,8 +326,9 @@ async function adopt(client: AppwriteClient, inputs: WebhookInputs & Raw): Promi
   return converge(client, inputs, existing, "adopted");
 }
 
-async function alreadyExistsError(client: AppwriteClient, inputs: WebhookInputs): Promise<Error> {
-  const ours = await client.find(inputs.webhookId);
+/** `existing` is the webhook under that ID in this project, if any (a 409 without one: another project has it). */
+function alreadyExistsError(inputs: WebhookInputs, existing: AppwriteWebhook | undefined): Error {
+  const ours = existing !== undefined;
   return new Error(
     ours
       ? `webhook ${inputs.webhookId} already exists in project ${inputs.projectId}. To manage it with Pulumi, ` +

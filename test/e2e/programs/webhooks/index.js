@@ -9,6 +9,12 @@ const config = new pulumi.Config("e2e");
 const webhooks = config.requireObject("webhooks");
 const secrets = config.getSecretObject("secrets") ?? pulumi.secret({});
 
+// `parentType` puts a webhook under a component of that type (one component per type), and
+// `resourceName` names the resource when it differs from its config key, so tests can declare
+// resources whose URNs differ only in their parent types.
+const groups = {};
+const parentOf = (type) => (groups[type] = groups[type] || new pulumi.ComponentResource(type, "group"));
+
 for (const [name, args] of Object.entries(webhooks)) {
   const secretArg = (key) => secrets.apply((all) => (all[name] && all[name][key]) || undefined);
   const declared = { ...args };
@@ -16,7 +22,10 @@ for (const [name, args] of Object.entries(webhooks)) {
   if (args.useAuthPassword) declared.authPassword = secretArg("authPassword");
   delete declared.useSecret;
   delete declared.useAuthPassword;
-  const webhook = new Webhook(name, declared);
+  delete declared.parentType;
+  delete declared.resourceName;
+  const opts = args.parentType ? { parent: parentOf(args.parentType) } : {};
+  const webhook = new Webhook(args.resourceName || name, declared, opts);
   // Flat exports: one output per value, so the secret flag of each is visible on its own.
   exports[`${name}_webhookId`] = webhook.webhookId;
   exports[`${name}_enabled`] = webhook.enabled;
