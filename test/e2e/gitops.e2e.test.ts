@@ -123,7 +123,16 @@ describe("GitOps", () => {
     const out = join(REPO_ROOT, ".work", `export-${process.pid}.yaml`);
     await run(
       NODE,
-      ["dist/cli/index.js", "export", "--endpoint", emulator.endpoint, "--project", "source", "--out", out],
+      [
+        "dist/cli/index.js",
+        "export",
+        "--endpoint",
+        emulator.endpoint,
+        "--project",
+        "source",
+        "--out",
+        out,
+      ],
       {
         cwd: REPO_ROOT,
         env: { ...process.env, APPWRITE_API_KEY: `${KEY}-source` },
