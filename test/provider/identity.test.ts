@@ -143,7 +143,7 @@ describe("create after an interrupted run", () => {
     await expect(create(checked(key, { webhookId: "declared-id" }))).rejects.toThrow(/already exists/);
     // A forced replace re-checks with the old state: the kept ID must not adopt the webhook the
     // replace is about to delete.
-    await expect(create(checked(key, {}, first.outs))).rejects.toThrow(/already exists/);
+    await expect(create(checked(key, {}, { ...first.outs }))).rejects.toThrow(/already exists/);
     expect(emulator.webhooks(PROJECT)[0]?.secret).toBe(first.outs.secret);
   });
 
