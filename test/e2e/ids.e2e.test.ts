@@ -14,6 +14,8 @@ const OTHER_PROJECT = "e2e-other";
 let world: World;
 let otherKey: string;
 const stacks: StackFixture[] = [];
+/** The stacks the second test reuses. */
+const shared: { alpha?: StackFixture; beta?: StackFixture } = {};
 
 beforeAll(async () => {
   await provisionEngine();
@@ -22,7 +24,7 @@ beforeAll(async () => {
   otherKey = world.emulator.createKey(OTHER_PROJECT);
 });
 afterAll(async () => {
-  for (const fixture of stacks) await fixture.dispose();
+  await Promise.all(stacks.map((fixture) => fixture.dispose()));
   await world?.close();
 });
 
@@ -76,50 +78,55 @@ describe("derived webhook IDs on the engine", () => {
   it("preview shows the IDs up creates; two stacks, two projects, two names and two parents never collide", async () => {
     // Stack `alpha` twice (two backends, as a second copy of one stack would be) on two Appwrite
     // projects of one server, and stack `beta` next to the first on the same project.
-    const runs = [
-      { fixture: await stackOf("alpha", declaredFor("a")), project: PROJECT },
-      { fixture: await stackOf("beta", declaredFor("b")), project: PROJECT },
-      { fixture: await stackOf("alpha", declaredFor("c"), OTHER_PROJECT), project: OTHER_PROJECT },
-    ];
-    const all: string[] = [];
-    for (const { fixture } of runs) {
-      const planned = await previewIds(fixture);
-      expect(planned.ids.size).toBe(4);
-      for (const id of planned.ids.values()) {
-        expect(id).toMatch(/^[a-f0-9]{20}$/);
-        // What the user reads in `pulumi preview --diff`, not only what the events carry.
-        expect(planned.text).toContain(id);
-      }
-      await fixture.stack.up(quiet);
-      const created = new Map((await webhookStates(fixture.stack)).map((s) => [s.urn, s.id]));
-      expect(created).toEqual(planned.ids);
-      all.push(...created.values());
-    }
-    expect(new Set(all).size).toBe(12);
-    const [alpha, beta, alphaElsewhere] = runs;
+    const [alpha, beta, alphaElsewhere] = await Promise.all([
+      stackOf("alpha", declaredFor("a")),
+      stackOf("beta", declaredFor("b")),
+      stackOf("alpha", declaredFor("c"), OTHER_PROJECT),
+    ]);
+    Object.assign(shared, { alpha, beta });
+    // The three stacks run at once, as independent CI jobs would.
+    const created = await Promise.all(
+      [alpha!, beta!, alphaElsewhere!].map(async (fixture) => {
+        const planned = await previewIds(fixture);
+        expect(planned.ids.size).toBe(4);
+        for (const id of planned.ids.values()) {
+          expect(id).toMatch(/^[a-f0-9]{20}$/);
+          // What the user reads in `pulumi preview --diff`, not only what the events carry.
+          expect(planned.text).toContain(id);
+        }
+        await fixture.stack.up(quiet);
+        const ids = new Map((await webhookStates(fixture.stack)).map((s) => [s.urn, s.id]));
+        expect(ids).toEqual(planned.ids);
+        return [...ids.values()];
+      }),
+    );
+    expect(new Set(created.flat()).size).toBe(12);
     await assertConverged(world, [
-      { stack: alpha!.fixture.stack, declared: declaredFor("a") },
-      { stack: beta!.fixture.stack, declared: declaredFor("b") },
+      { stack: alpha!.stack, declared: declaredFor("a") },
+      { stack: beta!.stack, declared: declaredFor("b") },
     ]);
     await assertConverged(
       world,
-      [{ stack: alphaElsewhere!.fixture.stack, declared: declaredFor("c") }],
+      [{ stack: alphaElsewhere!.stack, declared: declaredFor("c") }],
       OTHER_PROJECT,
     );
   });
 
   it("a webhook deleted outside Pulumi is re-created under the same ID", async () => {
-    const declared = { kept: declaredFor("d").orders!, lost: declaredFor("d").invoices! };
-    const fixture = await stackOf("recreate", declared);
-    await fixture.stack.up(quiet);
-    const before = new Map((await webhookStates(fixture.stack)).map((s) => [s.name, s.id]));
-    const lostId = before.get("lost");
-    expect(world.emulator.deleteWebhook(String(lostId))).toBe(true);
+    // Stack `alpha` of the test above, with its four webhooks.
+    const fixture = shared.alpha!;
+    const before = new Map((await webhookStates(fixture.stack)).map((s) => [s.urn, s.id]));
+    const [lostUrn, lostId] = [...before].find(([urn]) => urn.endsWith("::invoices"))!;
+    expect(world.emulator.deleteWebhook(lostId)).toBe(true);
     await fixture.stack.refresh(quiet);
+    expect((await webhookStates(fixture.stack)).some((s) => s.urn === lostUrn)).toBe(false);
     const up = await fixture.stack.up(quiet);
     expect(up.summary.resourceChanges).toMatchObject({ create: 1 });
-    const after = new Map((await webhookStates(fixture.stack)).map((s) => [s.name, s.id]));
+    const after = new Map((await webhookStates(fixture.stack)).map((s) => [s.urn, s.id]));
     expect(after).toEqual(before);
-    expect(world.emulator.webhooks(PROJECT).some((w) => w.$id === lostId)).toBe(true);
+    await assertConverged(world, [
+      { stack: fixture.stack, declared: declaredFor("a") },
+      { stack: shared.beta!.stack, declared: declaredFor("b") },
+    ]);
   });
 });
