@@ -43,9 +43,11 @@ export async function webhookStack(
   webhooks: Record<string, WebhookSpec>,
   secrets: Record<string, { secret?: string; authPassword?: string }> = {},
   env: Record<string, string> = {},
+  stackName?: string,
 ): Promise<StackFixture> {
   const fixture = await openStack({
     program: "test/e2e/programs/webhooks",
+    stackName,
     config: { "appwrite:endpoint": world.emulator.endpoint, "appwrite:projectId": PROJECT },
     secretConfig: { "appwrite:apiKey": API_KEY, "e2e:secrets": JSON.stringify(secrets) },
     env,
