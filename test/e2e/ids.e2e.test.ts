@@ -44,6 +44,12 @@ async function stackOf(
   return fixture;
 }
 
+interface StateResource {
+  type: string;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+}
+
 /** The same four resources in every stack: two names, and one name under two parent types. */
 function declaredFor(label: string): Record<string, Declared> {
   const spec = (key: string, extra: Record<string, unknown> = {}): Declared => ({
@@ -101,6 +107,16 @@ describe("derived webhook IDs on the engine", () => {
       }),
     );
     expect(new Set(created.flat()).size).toBe(12);
+    // State keeps 16 characters of the URN's digest in the inputs, and neither the URN nor the
+    // digest anywhere else.
+    const resources = (
+      (await alpha!.stack.exportStack()).deployment as { resources: StateResource[] }
+    ).resources.filter((r) => r.type === WEBHOOK_TYPE);
+    for (const resource of resources) {
+      expect(resource.inputs).not.toHaveProperty("resourceKey");
+      expect(resource.inputs.resourceHash).toMatch(/^[a-f0-9]{16}$/);
+      expect(resource.outputs).not.toHaveProperty("resourceHash");
+    }
     await assertConverged(world, [
       { stack: alpha!.stack, declared: declaredFor("a") },
       { stack: beta!.stack, declared: declaredFor("b") },
