@@ -22,10 +22,9 @@ import {
   INPUT_KEYS,
   WEBHOOK_FIELDS,
   compact,
-  deriveWebhookId,
-  generateWebhookId,
   inputsFromState,
-  resourceHash,
+  isOwnFromInterruptedRun,
+  newWebhookId,
   sameEvents,
   toBody,
   toState,
@@ -113,7 +112,12 @@ export function check(olds: Raw, news: Raw, resource?: ResourceIdentity): CheckR
   const sameTarget = olds.endpoint === target.endpoint && olds.projectId === target.projectId;
   // An ID in state is kept (stacks from before derived IDs keep theirs); a new target gets a new one.
   const kept = sameTarget && typeof olds.webhookId === "string" ? olds.webhookId : undefined;
-  const fresh = declared.webhookId === undefined && kept === undefined ? newWebhookId(target, resource) : {};
+  // Resolved by now: each target setting is a string, or UNKNOWN while preview waits for it.
+  const resolved = target as { endpoint: string; projectId: string };
+  const fresh =
+    declared.webhookId === undefined && kept === undefined
+      ? newWebhookId(resolved, resource?.resourceKey, UNKNOWN)
+      : {};
   const webhookId = declared.webhookId ?? kept ?? fresh.webhookId;
 
   return {
@@ -126,24 +130,6 @@ export function check(olds: Raw, news: Raw, resource?: ResourceIdentity): CheckR
     }),
     failures: [],
   };
-}
-
-/**
- * The ID of a resource that has none yet. `hash` goes into the checked inputs only then: it is how
- * create recognises a webhook of its own from an interrupted run. A kept ID never carries it, so a
- * forced replace that reuses the ID still meets the conflict instead of adopting the webhook the
- * replace is about to delete.
- */
-function newWebhookId(
-  target: Raw,
-  resource: ResourceIdentity | undefined,
-): { webhookId?: string; hash?: string } {
-  if (resource === undefined) return { webhookId: generateWebhookId() };
-  // Resolved by now: each is a string, or UNKNOWN while preview waits for a computed value.
-  const { endpoint, projectId } = target as { endpoint: string; projectId: string };
-  if ([resource.resourceKey, endpoint, projectId].some(isUnknown)) return { webhookId: UNKNOWN };
-  const hash = resourceHash(resource.resourceKey);
-  return { webhookId: deriveWebhookId(hash, endpoint, projectId), hash };
 }
 
 export interface DiffResult {
@@ -296,23 +282,6 @@ async function converge(
       properties,
     );
   }
-}
-
-/**
- * A 409 on the ID this resource derived (not declared, not kept from state), for a webhook that
- * has the declared name, URL and events, is this resource's own create from a run that died
- * before recording it: the ID is a digest of this resource and its target, so no other resource
- * makes it. Anything else is someone else's webhook and stays a conflict.
- */
-function isOwnFromInterruptedRun(inputs: WebhookInputs & Raw, existing: AppwriteWebhook): boolean {
-  const hash = inputs.resourceHash;
-  return (
-    typeof hash === "string" &&
-    deriveWebhookId(hash, inputs.endpoint, inputs.projectId) === inputs.webhookId &&
-    existing.name === inputs.name &&
-    existing.url === inputs.url &&
-    sameEvents(existing.events, inputs.events)
-  );
 }
 
 async function adopt(client: AppwriteClient, inputs: WebhookInputs & Raw): Promise<CreateResult> {

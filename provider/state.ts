@@ -85,6 +85,45 @@ export function deriveWebhookId(hash: string, endpoint: string, projectId: strin
   return sha256Hex([DERIVATION_TAG, hash, endpoint, projectId]).slice(0, DERIVED_ID_LENGTH);
 }
 
+/**
+ * The ID of a resource that has none yet, derived from `resourceKey` and the target; `unknown` is
+ * the value preview passes for what is not known yet (then the ID is not known either). `hash`
+ * goes into the checked inputs only here: it is how create recognises a webhook of its own from an
+ * interrupted run. A kept ID never carries it, so a forced replace that reuses the ID still meets
+ * the conflict instead of adopting the webhook the replace is about to delete. Without a key (a
+ * caller that names no resource) the ID is random, as before derived IDs.
+ */
+export function newWebhookId(
+  target: { endpoint: string; projectId: string },
+  resourceKey: string | undefined,
+  unknown: string,
+): { webhookId?: string; hash?: string } {
+  if (resourceKey === undefined) return { webhookId: generateWebhookId() };
+  if ([resourceKey, target.endpoint, target.projectId].includes(unknown)) return { webhookId: unknown };
+  const hash = resourceHash(resourceKey);
+  return { webhookId: deriveWebhookId(hash, target.endpoint, target.projectId), hash };
+}
+
+/**
+ * A 409 on the ID this resource derived (not declared, not kept from state), for a webhook that
+ * has the declared name, URL and events, is this resource's own create from a run that died
+ * before recording it: the ID is a digest of this resource and its target, so no other resource
+ * makes it. Anything else is someone else's webhook and stays a conflict.
+ */
+export function isOwnFromInterruptedRun(
+  inputs: WebhookInputs & { resourceHash?: unknown },
+  existing: AppwriteWebhook,
+): boolean {
+  const hash = inputs.resourceHash;
+  return (
+    typeof hash === "string" &&
+    deriveWebhookId(hash, inputs.endpoint, inputs.projectId) === inputs.webhookId &&
+    existing.name === inputs.name &&
+    existing.url === inputs.url &&
+    sameEvents(existing.events, inputs.events)
+  );
+}
+
 /** The body for POST and PUT: the full desired state, with empty auth omitted rather than "". */
 export function toBody(inputs: Pick<WebhookInputs, (typeof WEBHOOK_FIELDS)[number]>): WebhookBody {
   return {
