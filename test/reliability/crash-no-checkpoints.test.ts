@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { provisionEngine, type StackFixture } from "../support/engine";
 import { PROJECT, declare, startWorld, url, webhookStack, type World } from "../e2e/fixture";
 import { assertConverged, checkpointOf, engine, succeeded, webhookStates, type Declared } from "./support";
-import { killHalfway, readmeBlock, runBlock } from "./crash-support";
+import { killHalfway, readmeBlock, recoverAsDocumented } from "./crash-support";
 
 const SKIP_CHECKPOINTS = { PULUMI_SKIP_CHECKPOINTS: "true" };
 const UP = "pulumi up --yes --skip-preview";
@@ -55,8 +55,7 @@ const slowWrites = (method: string, path: RegExp) =>
 
 /** The README's recovery, as written; `command` swaps the final `pulumi up` for another command. */
 async function recover(fixture: StackFixture, command = "up") {
-  const script = readmeBlock("recover-interrupted-up").replace(/^pulumi up\b/m, `pulumi ${command}`);
-  const run = await runBlock(bin, fixture, script);
+  const run = await recoverAsDocumented(bin, fixture, command);
   expect(run.code, run.output).toBe(0);
   return run;
 }

@@ -126,3 +126,23 @@ export async function runBlock(
   });
   return { code, output, ms: Date.now() - started };
 }
+
+/**
+ * The README's recovery ("Recovering from an interrupted `pulumi up`") as written: its commands,
+ * and, only when they fail with the file backend's torn-metadata error, its fix for that, then the
+ * commands again. `command` swaps the final `pulumi up` for the command that was interrupted.
+ */
+export async function recoverAsDocumented(
+  bin: string,
+  fixture: Pick<StackFixture, "workDir" | "env">,
+  command = "up",
+): Promise<BlockRun & { tornCheckpoint: boolean }> {
+  const script = readmeBlock("recover-interrupted-up").replace(/^pulumi up\b/m, `pulumi ${command}`);
+  const first = await runBlock(bin, fixture, script);
+  const tornCheckpoint = first.code !== 0 && first.output.includes("failed to load checkpoint: EOF");
+  if (!tornCheckpoint) return { ...first, tornCheckpoint };
+  const fix = await runBlock(bin, fixture, readmeBlock("recover-torn-checkpoint"));
+  expect(fix.code, fix.output).toBe(0);
+  const again = await runBlock(bin, fixture, script);
+  return { ...again, ms: first.ms + fix.ms + again.ms, tornCheckpoint };
+}

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { provisionEngine, type StackFixture } from "../support/engine";
 import { PROJECT, startWorld, url, webhookStack, type World } from "../e2e/fixture";
 import { assertConverged, checkpointOf, type Declared } from "./support";
-import { killHalfway, readmeBlock, runBlock } from "./crash-support";
+import { killHalfway, recoverAsDocumented } from "./crash-support";
 
 const N = 30;
 /** Latency per create, so the up lasts a few seconds and is killed with creates in flight. */
@@ -67,9 +67,12 @@ it("an up killed halfway converges after the README's recovery: cancel, up, clea
   // Webhooks the state does not know: the orphans a naive recovery would leave behind.
   expect(live().length).toBeGreaterThan(inState);
 
-  const recovery = await runBlock(bin, fixture, readmeBlock("recover-interrupted-up"));
+  const recovery = await recoverAsDocumented(bin, fixture);
   expect(recovery.code, recovery.output).toBe(0);
-  console.log(`crash recovery: ${recovery.ms} ms`);
+  console.log(
+    `crash recovery: ${recovery.ms} ms` +
+      (recovery.tornCheckpoint ? " (torn checkpoint metadata removed)" : ""),
+  );
 
   await assertConverged(world, [{ stack: fixture.stack, declared }]);
   expect(live()).toHaveLength(N);
