@@ -22,9 +22,10 @@ import {
   INPUT_KEYS,
   WEBHOOK_FIELDS,
   compact,
-  generateWebhookId,
   importedState,
   inputsFromState,
+  isOwnFromInterruptedRun,
+  newWebhookId,
   sameEvents,
   toBody,
   toState,
@@ -54,12 +55,20 @@ export interface CheckResult {
   failures: CheckFailure[];
 }
 
+/** What a door knows of the resource beyond its inputs. */
+export interface ResourceIdentity {
+  /** The resource's URN as the door knows it; opaque here, only hashed. */
+  resourceKey: string;
+}
+
 /**
  * Validates everything before any API call. Also fixes the two things a later step must not
- * guess: the webhook ID (picked once, then kept) and the target endpoint and project
- * (resolved from input, stack config or env), so that moving a webhook shows as a replace.
+ * guess: the webhook ID and the target endpoint and project (resolved from input, stack config
+ * or env), so that moving a webhook shows as a replace. An undeclared ID is derived from the
+ * resource and its target, so preview shows the ID that up creates, and a run that never
+ * recorded its creates (killed, or without checkpoints) finds them again under the same IDs.
  */
-export function check(olds: Raw, news: Raw): CheckResult {
+export function check(olds: Raw, news: Raw, resource?: ResourceIdentity): CheckResult {
   const { [PROVIDER_KEY]: provider, ...raw } = news;
   const { args, failures } = validateArgs(raw, isUnknown);
   if (failures.length > 0) return { inputs: news, failures };
@@ -97,12 +106,26 @@ export function check(olds: Raw, news: Raw): CheckResult {
   if (connectionFailures.length > 0) return { inputs: news, failures: connectionFailures };
 
   const sameTarget = olds.endpoint === target.endpoint && olds.projectId === target.projectId;
-  const webhookId =
-    declared.webhookId ??
-    // Keep the ID picked before; a new target gets a new one, since IDs are unique per server.
-    (sameTarget && typeof olds.webhookId === "string" ? olds.webhookId : generateWebhookId());
+  // An ID in state is kept (stacks from before derived IDs keep theirs); a new target gets a new one.
+  const kept = sameTarget && typeof olds.webhookId === "string" ? olds.webhookId : undefined;
+  // Resolved by now: each target setting is a string, or UNKNOWN while preview waits for it.
+  const resolved = target as { endpoint: string; projectId: string };
+  const fresh =
+    declared.webhookId === undefined && kept === undefined
+      ? newWebhookId(resolved, resource?.resourceKey, UNKNOWN)
+      : {};
+  const webhookId = declared.webhookId ?? kept ?? fresh.webhookId;
 
-  return { inputs: compact({ ...declared, ...target, webhookId, [PROVIDER_KEY]: provider }), failures: [] };
+  return {
+    inputs: compact({
+      ...declared,
+      ...target,
+      webhookId,
+      resourceHash: fresh.hash,
+      [PROVIDER_KEY]: provider,
+    }),
+    failures: [],
+  };
 }
 
 export interface DiffResult {
@@ -201,7 +224,15 @@ export async function create(inputs: WebhookInputs & Raw): Promise<CreateResult>
   } catch (error) {
     if (error instanceof AppwriteApiError && error.type === "webhook_already_exists") {
       if (inputs.adopt) return adopt(client, inputs);
-      throw await alreadyExistsError(client, inputs);
+      const existing = await client.find(id);
+      if (existing && isOwnFromInterruptedRun(inputs, existing)) {
+        console.error(
+          `pulumi-appwrite-webhooks: webhook ${id} was created by an earlier run that did not record it; ` +
+            "taking it over and setting its signing key",
+        );
+        return converge(client, inputs, existing, "created by an interrupted run");
+      }
+      throw alreadyExistsError(inputs, existing);
     }
     throw error;
   }
@@ -253,7 +284,7 @@ async function converge(
 
 async function adopt(client: AppwriteClient, inputs: WebhookInputs & Raw): Promise<CreateResult> {
   const existing = await client.find(inputs.webhookId);
-  if (!existing) throw await alreadyExistsError(client, inputs);
+  if (!existing) throw alreadyExistsError(inputs, existing);
   console.error(
     `pulumi-appwrite-webhooks: adopting existing webhook ${inputs.webhookId}; its signing key is ` +
       (inputs.secret ? "set to the declared secret" : "rotated") +
@@ -262,8 +293,9 @@ async function adopt(client: AppwriteClient, inputs: WebhookInputs & Raw): Promi
   return converge(client, inputs, existing, "adopted");
 }
 
-async function alreadyExistsError(client: AppwriteClient, inputs: WebhookInputs): Promise<Error> {
-  const ours = await client.find(inputs.webhookId);
+/** `existing` is the webhook under that ID in this project, if any (a 409 without one: another project has it). */
+function alreadyExistsError(inputs: WebhookInputs, existing: AppwriteWebhook | undefined): Error {
+  const ours = existing !== undefined;
   return new Error(
     ours
       ? `webhook ${inputs.webhookId} already exists in project ${inputs.projectId}. To manage it with Pulumi, ` +

@@ -23,8 +23,14 @@ export async function configure(config: ConfigReader): Promise<void> {
   );
 }
 
+/**
+ * The dynamic door's `check(olds, news)` carries no URN, so the `Webhook` class sends it as the
+ * input `resourceKey` (see webhook.ts). It is taken out here: the lifecycle gets it as the
+ * resource's identity, and the checked inputs (stored in state) never hold it.
+ */
 export async function check(olds: Raw, news: Raw): Promise<lifecycle.CheckResult> {
-  return lifecycle.check(olds, news);
+  const { resourceKey, ...inputs } = news;
+  return lifecycle.check(olds, inputs, typeof resourceKey === "string" ? { resourceKey } : undefined);
 }
 
 /** Diff, create, read, update and delete, with outputs as the engine stores them (shared with the plugin). */

@@ -2,7 +2,7 @@
  * Mapping between the lifecycle's plain data (checked inputs, state) and Appwrite's wire model.
  * Kept apart from the lifecycle so that each lifecycle step reads as the API calls it makes.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { AppwriteWebhook, WebhookBody } from "./client";
 import type { SecretSource, WebhookInputs, WebhookState } from "./schema";
 
@@ -41,7 +41,8 @@ export const IDENTITY_FIELDS = ["webhookId", "projectId", "endpoint"] as const;
 
 /**
  * A webhook ID in the shape of Appwrite's `ID::unique()`: 13 hex digits of time (as PHP's
- * uniqid) and 7 random hex digits. Time-ordered IDs list in creation order.
+ * uniqid) and 7 random hex digits. Only for a caller that names no resource (see `check`): a
+ * random ID cannot be found again by a run that did not record it.
  */
 export function generateWebhookId(now = Date.now()): string {
   const seconds = Math.floor(now / 1000)
@@ -49,6 +50,78 @@ export function generateWebhookId(now = Date.now()): string {
     .padStart(8, "0");
   const micros = ((now % 1000) * 1000).toString(16).padStart(5, "0");
   return `${seconds}${micros}${randomBytes(4).toString("hex").slice(0, 7)}`;
+}
+
+/**
+ * Length of a derived webhook ID: 20 hex digits, the length of Appwrite's own `ID::unique()`, so
+ * derived IDs look like the ones the console makes. 80 bits keep a collision improbable at any
+ * server's scale (about 4e-13 for a million webhooks on one server), well inside the 36 allowed.
+ */
+const DERIVED_ID_LENGTH = 20;
+/** Length of the resource's digest kept in the checked inputs: 64 bits is plenty to tell resources apart. */
+const RESOURCE_HASH_LENGTH = 16;
+/** Versioned, so a future change of the derivation can never yield an existing resource's ID by accident. */
+const DERIVATION_TAG = "pulumi-appwrite-webhooks/webhook-id/v1";
+
+const sha256Hex = (parts: readonly string[]): string =>
+  // JSON of the list is an unambiguous encoding: no two lists of strings share one.
+  createHash("sha256").update(JSON.stringify(parts)).digest("hex");
+
+/**
+ * A short digest of the key a door gives for the resource (the Pulumi URN, opaque here). It is
+ * what the checked inputs carry, so state holds 16 characters rather than the whole URN.
+ */
+export function resourceHash(resourceKey: string): string {
+  return sha256Hex([DERIVATION_TAG, resourceKey]).slice(0, RESOURCE_HASH_LENGTH);
+}
+
+/**
+ * The webhook ID of a resource that declares none: a digest of the resource and of the endpoint
+ * and project it targets. The target belongs in it because webhook IDs are unique across a whole
+ * Appwrite server: the same stack applied to two projects of one server needs two IDs. Hex digits
+ * always start alphanumeric, as Appwrite's CustomId rule asks.
+ */
+export function deriveWebhookId(hash: string, endpoint: string, projectId: string): string {
+  return sha256Hex([DERIVATION_TAG, hash, endpoint, projectId]).slice(0, DERIVED_ID_LENGTH);
+}
+
+/**
+ * The ID of a resource that has none yet, derived from `resourceKey` and the target; `unknown` is
+ * the value preview passes for what is not known yet (then the ID is not known either). `hash`
+ * goes into the checked inputs only here: it is how create recognises a webhook of its own from an
+ * interrupted run. A kept ID never carries it, so a forced replace that reuses the ID still meets
+ * the conflict instead of adopting the webhook the replace is about to delete. Without a key (a
+ * caller that names no resource) the ID is random, as before derived IDs.
+ */
+export function newWebhookId(
+  target: { endpoint: string; projectId: string },
+  resourceKey: string | undefined,
+  unknown: string,
+): { webhookId?: string; hash?: string } {
+  if (resourceKey === undefined) return { webhookId: generateWebhookId() };
+  if ([resourceKey, target.endpoint, target.projectId].includes(unknown)) return { webhookId: unknown };
+  const hash = resourceHash(resourceKey);
+  return { webhookId: deriveWebhookId(hash, target.endpoint, target.projectId), hash };
+}
+
+/**
+ * A 409 on the ID this resource derived (not declared, not kept from state), for a webhook that
+ * has the declared name, URL and events, is this resource's own create from a run that died
+ * before recording it: the ID is a digest of this resource and its target, so no other resource
+ * makes it. Anything else is someone else's webhook and stays a conflict.
+ */
+export function isOwnFromInterruptedRun(
+  inputs: WebhookInputs & { resourceHash?: unknown },
+  existing: AppwriteWebhook,
+): boolean {
+  const hash = inputs.resourceHash;
+  return (
+    typeof hash === "string" &&
+    deriveWebhookId(hash, inputs.endpoint, inputs.projectId) === inputs.webhookId &&
+    existing.name === inputs.name &&
+    existing.url === inputs.url &&
+    sameEvents(existing.events, inputs.events)
+  );
 }
 
 /** The body for POST and PUT: the full desired state, with empty auth omitted rather than "". */
@@ -114,6 +187,8 @@ export interface SecretFacts {
 export function toState(inputs: WebhookInputs, webhook: AppwriteWebhook, secrets: SecretFacts): WebhookState {
   return compact({
     ...inputs,
+    // Only create needs it (to recognise its own webhook); outputs need not carry it.
+    resourceHash: undefined,
     // Live values of fields Appwrite owns, so refresh and drift detection see the truth.
     enabled: webhook.enabled,
     ...secrets,

@@ -23,7 +23,11 @@ export interface WebhookArgs {
   authUsername?: pulumi.Input<string>;
   /** Basic-auth password; always stored as a Pulumi secret. */
   authPassword?: pulumi.Input<string>;
-  /** Fixed webhook ID (1–36 of a-z, A-Z, 0-9, `.`, `-`, `_`). Omitted: the provider picks one once. Changing it replaces the webhook. */
+  /**
+   * Fixed webhook ID (1–36 of a-z, A-Z, 0-9, `.`, `-`, `_`). Changing it replaces the webhook.
+   * Omitted: derived from this resource's URN and its endpoint and project (20 hex digits), so
+   * preview shows it and a re-created webhook keeps it; an ID already in state is kept.
+   */
   webhookId?: pulumi.Input<string>;
   /**
    * Your own signing key, 8–256 characters, stored as a Pulumi secret. Changing it sets the new
@@ -55,6 +59,21 @@ export interface WebhookArgs {
 
 function asSecret(value: pulumi.Input<string> | undefined): pulumi.Output<string> | undefined {
   return value === undefined ? undefined : pulumi.secret(value);
+}
+
+const MODULE = "appwrite";
+const TYPE = "Webhook";
+
+/**
+ * The URN this resource gets, as a plain promise (known in preview too, since URNs are). Not the
+ * Output `createUrn` returns: it carries the parent as a dependency, and the SDK expands a
+ * dependency on a component into its children, which would make sibling webhooks wait on each
+ * other.
+ */
+function urnOf(name: string, parent: pulumi.Resource | undefined): Promise<string> {
+  return new Promise((resolve) => {
+    pulumi.createUrn(name, `pulumi-nodejs:dynamic/${MODULE}:${TYPE}`, parent).apply(resolve);
+  });
 }
 
 export class Webhook extends pulumi.dynamic.Resource {
@@ -94,15 +113,20 @@ export class Webhook extends pulumi.dynamic.Resource {
     super(
       webhookProvider,
       name,
-      webhookProperties(args),
+      {
+        ...webhookProperties(args),
+        // The dynamic door's check gets no URN: the runtime takes this out of the inputs and hands
+        // it to the lifecycle as the resource's identity.
+        resourceKey: urnOf(name, opts?.parent),
+      },
       {
         ...opts,
         additionalSecretOutputs: [
           ...new Set([...(opts?.additionalSecretOutputs ?? []), ...SECRET_PROPERTIES]),
         ],
       },
-      "appwrite",
-      "Webhook",
+      MODULE,
+      TYPE,
     );
   }
 }

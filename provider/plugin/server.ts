@@ -140,13 +140,10 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
   check: unary((request: proto.CheckRequest) => {
     requireWebhookType(request.getUrn());
     // The resource key (the URN) lets the lifecycle derive a deterministic webhook ID.
-    const check = lifecycle.check as (
-      olds: Raw,
-      news: Raw,
-      resource?: { resourceKey: string },
-    ) => lifecycle.CheckResult;
     return checkResponse(
-      check(fromStruct(request.getOlds()), fromStruct(request.getNews()), { resourceKey: request.getUrn() }),
+      lifecycle.check(fromStruct(request.getOlds()), fromStruct(request.getNews()), {
+        resourceKey: request.getUrn(),
+      }),
     );
   }),
   diff: unary(async (request: proto.DiffRequest) => {

@@ -47,9 +47,11 @@ export async function webhookStack(
   webhooks: Record<string, WebhookSpec>,
   secrets: Record<string, { secret?: string; authPassword?: string }> = {},
   env: Record<string, string> = {},
+  stackName?: string,
 ): Promise<StackFixture> {
   const fixture = await openStack({
     program: "test/e2e/programs/webhooks",
+    stackName,
     config: {
       "appwrite:endpoint": world.emulator.endpoint,
       "appwrite:projectId": PROJECT,

@@ -33,8 +33,12 @@ function many(prefix: string, n: number, version = 1): Record<string, Declared> 
   );
 }
 
-async function stackOf(declared: Record<string, Declared>): Promise<StackFixture> {
-  const fixture = await webhookStack(world, declared);
+/**
+ * `stackName` matters: webhook IDs derive from the URN, so two stacks of one Pulumi project need
+ * two names, as they have in real life (one name twice would be two copies of one stack).
+ */
+async function stackOf(declared: Record<string, Declared>, stackName?: string): Promise<StackFixture> {
+  const fixture = await webhookStack(world, declared, {}, {}, stackName);
   fixtures.push(fixture);
   return fixture;
 }
@@ -60,7 +64,7 @@ describe("concurrency", () => {
     // Same resource names in both stacks, so any mix-up between them would show.
     let a = many("alpha", 20);
     const b = many("beta", 20);
-    const [alpha, beta] = await Promise.all([stackOf(a), stackOf(b)]);
+    const [alpha, beta] = await Promise.all([stackOf(a, "alpha"), stackOf(b, "beta")]);
     if (!alpha || !beta) throw new Error("stacks not opened");
 
     await Promise.all([engine(alpha.stack, "up"), engine(beta.stack, "up")]).then((runs) =>

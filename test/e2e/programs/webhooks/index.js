@@ -12,6 +12,12 @@ const config = new pulumi.Config("e2e");
 const webhooks = config.requireObject("webhooks");
 const secrets = config.getSecretObject("secrets") ?? pulumi.secret({});
 
+// `parentType` puts a webhook under a component of that type (one component per type), and
+// `resourceName` names the resource when it differs from its config key, so tests can declare
+// resources whose URNs differ only in their parent types.
+const groups = {};
+const parentOf = (type) => (groups[type] = groups[type] || new pulumi.ComponentResource(type, "group"));
+
 for (const [name, args] of Object.entries(webhooks)) {
   const secretArg = (key) => secrets.apply((all) => (all[name] && all[name][key]) || undefined);
   const declared = { ...args };
@@ -20,7 +26,10 @@ for (const [name, args] of Object.entries(webhooks)) {
   delete declared.useSecret;
   delete declared.useAuthPassword;
   delete declared.door;
-  const webhook = new DOORS[args.door || "dynamic"](name, declared);
+  delete declared.parentType;
+  delete declared.resourceName;
+  const opts = args.parentType ? { parent: parentOf(args.parentType) } : {};
+  const webhook = new DOORS[args.door || "dynamic"](args.resourceName || name, declared, opts);
   // Flat exports: one output per value, so the secret flag of each is visible on its own.
   exports[`${name}_webhookId`] = webhook.webhookId;
   exports[`${name}_enabled`] = webhook.enabled;
