@@ -36,6 +36,9 @@ const RUNNERS: Record<string, ExecutedBy | ExecutedHere> = {
   // One run checks both blocks: the start command and the log lines it prints.
   "receiver-start": { here: () => receiverChecked() },
   "receiver-log": { here: () => receiverChecked() },
+  "recover-interrupted-up": { test: "test/reliability/crash.test.ts" },
+  "recover-torn-checkpoint": { test: "test/reliability/crash.test.ts" },
+  "large-stacks-up": { test: "test/reliability/crash-no-checkpoints.test.ts" },
 };
 
 const snippets = allSnippets();

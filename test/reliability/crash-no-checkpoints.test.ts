@@ -13,7 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { provisionEngine, type StackFixture } from "../support/engine";
 import { PROJECT, declare, startWorld, url, webhookStack, type World } from "../e2e/fixture";
 import { assertConverged, checkpointOf, engine, succeeded, webhookStates, type Declared } from "./support";
-import { killHalfway, readmeBlock, recoverAsDocumented } from "./crash-support";
+import { snippet } from "../docs/snippets";
+import { killHalfway, recoverAsDocumented } from "./crash-support";
+
+/** The README's recovery, as written. */
+const RECOVERY = {
+  recover: snippet("recover-interrupted-up").text,
+  tornCheckpointFix: snippet("recover-torn-checkpoint").text,
+};
 
 const SKIP_CHECKPOINTS = { PULUMI_SKIP_CHECKPOINTS: "true" };
 const UP = "pulumi up --yes --skip-preview";
@@ -55,7 +62,7 @@ const slowWrites = (method: string, path: RegExp) =>
 
 /** The README's recovery, as written; `command` swaps the final `pulumi up` for another command. */
 async function recover(fixture: StackFixture, command = "up") {
-  const run = await recoverAsDocumented(bin, fixture, command);
+  const run = await recoverAsDocumented(bin, fixture, RECOVERY, command);
   expect(run.code, run.output).toBe(0);
   return run;
 }
@@ -65,7 +72,7 @@ describe("killed halfway with PULUMI_SKIP_CHECKPOINTS=true", () => {
     const declared = many("bulk", 100);
     const fixture = await stackOf(declared);
     slowWrites("POST", /^\/v1\/webhooks$/);
-    const up = readmeBlock("large-stacks-up");
+    const up = snippet("large-stacks-up").text;
     const killed = await killHalfway(bin, fixture, up, () => live().length >= 50);
     world.emulator.clearFaults();
     const orphans = live().length;

@@ -5,9 +5,8 @@
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { expect } from "vitest";
-import { REPO_ROOT, type StackFixture } from "../support/engine";
+import type { StackFixture } from "../support/engine";
 import { descendants, sleep } from "./support";
 
 /** What the killed command left: how long it ran before the kill. */
@@ -78,15 +77,12 @@ function describeProcess(pid: number): string {
   }
 }
 
-/** The fenced block right after `<!-- snippet: run=<id> -->` in README.md. */
-export function readmeBlock(id: string): string {
-  const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
-  const marker = `<!-- snippet: run=${id} -->`;
-  const at = readme.indexOf(marker);
-  if (at < 0) throw new Error(`README.md has no ${marker}`);
-  const block = /```[a-z]*\n([\s\S]*?)```/.exec(readme.slice(at + marker.length));
-  if (!block?.[1]) throw new Error(`no code block after ${marker}`);
-  return block[1];
+/** The README's recovery blocks, read by each test with `snippet(id)` (test/docs/snippets.ts). */
+export interface DocumentedRecovery {
+  /** `run=recover-interrupted-up`: the commands. */
+  recover: string;
+  /** `run=recover-torn-checkpoint`: the fix for a torn metadata file, run only after its error. */
+  tornCheckpointFix: string;
 }
 
 /** A user's shell for the stack: its environment, the pinned engine first on PATH, no prompts. */
@@ -135,13 +131,14 @@ export async function runBlock(
 export async function recoverAsDocumented(
   bin: string,
   fixture: Pick<StackFixture, "workDir" | "env">,
+  documented: DocumentedRecovery,
   command = "up",
 ): Promise<BlockRun & { tornCheckpoint: boolean }> {
-  const script = readmeBlock("recover-interrupted-up").replace(/^pulumi up\b/m, `pulumi ${command}`);
+  const script = documented.recover.replace(/^pulumi up\b/m, `pulumi ${command}`);
   const first = await runBlock(bin, fixture, script);
   const tornCheckpoint = first.code !== 0 && first.output.includes("failed to load checkpoint: EOF");
   if (!tornCheckpoint) return { ...first, tornCheckpoint };
-  const fix = await runBlock(bin, fixture, readmeBlock("recover-torn-checkpoint"));
+  const fix = await runBlock(bin, fixture, documented.tornCheckpointFix);
   expect(fix.code, fix.output).toBe(0);
   const again = await runBlock(bin, fixture, script);
   return { ...again, ms: first.ms + fix.ms + again.ms, tornCheckpoint };

@@ -17,7 +17,14 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { provisionEngine, type StackFixture } from "../support/engine";
 import { PROJECT, startWorld, url, webhookStack, type World } from "../e2e/fixture";
 import { assertConverged, checkpointOf, type Declared } from "./support";
+import { snippet } from "../docs/snippets";
 import { killHalfway, recoverAsDocumented } from "./crash-support";
+
+/** The README's recovery, as written. */
+const RECOVERY = {
+  recover: snippet("recover-interrupted-up").text,
+  tornCheckpointFix: snippet("recover-torn-checkpoint").text,
+};
 
 const N = 30;
 /** Latency per create, so the up lasts a few seconds and is killed with creates in flight. */
@@ -67,7 +74,7 @@ it("an up killed halfway converges after the README's recovery: cancel, up, clea
   // Webhooks the state does not know: the orphans a naive recovery would leave behind.
   expect(live().length).toBeGreaterThan(inState);
 
-  const recovery = await recoverAsDocumented(bin, fixture);
+  const recovery = await recoverAsDocumented(bin, fixture, RECOVERY);
   expect(recovery.code, recovery.output).toBe(0);
   console.log(
     `crash recovery: ${recovery.ms} ms` +
