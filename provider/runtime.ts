@@ -1,10 +1,12 @@
 /**
- * The code the serialized provider loads at run time, by package name, from the program's
- * directory. Keeping the logic here rather than in `__provider` means an upgrade of this
- * package reaches existing resources on the next refresh, update or delete, without a replace.
+ * The code the stored provider text (./shim) loads at run time, by package name, from the
+ * program's directory. Keeping the logic here rather than in `__provider` means an upgrade of
+ * this package reaches existing resources on the next refresh, update or delete, without a
+ * replace.
  *
- * Every entry returns a promise, so the shim can delegate with a bare `return` (the shim's
- * text is stored once per resource; each byte saved there is saved N times).
+ * `provider` is what the current text's `handler()` returns. The named exports are what the
+ * text of earlier versions calls (`r().check(o, n)` and so on, `remove` for delete): state
+ * written by them must keep working, so they stay, each returning a promise.
  */
 import * as lifecycle from "./lifecycle";
 import type { WebhookInputs, WebhookState } from "./schema";
@@ -28,4 +30,16 @@ export async function diff(
 }
 
 export const { create, read, update, remove } = lifecycle;
+
+/** The dynamic-provider interface, as the engine's Node host calls it. */
+export const provider = {
+  configure: (request: { config: lifecycle.ConfigReader }) => configure(request.config),
+  check,
+  diff,
+  create,
+  read,
+  update,
+  delete: remove,
+};
+
 export { PACKAGE_VERSION } from "./version";
