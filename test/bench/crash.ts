@@ -1,12 +1,14 @@
 /**
  * Crash recovery without checkpoints: an `up` of N with PULUMI_SKIP_CHECKPOINTS=true is killed
  * (SIGKILL, every process of the command: engine, language host, program, provider) once half
- * of the creates reached the API, and the `up` that follows, in the same mode, is timed until it
- * converges. The killed run wrote no state, so the next one creates all N again: with
+ * of the creates reached the API; its stack lock is released, and the `up` that follows, in the
+ * same mode, is timed until it converges. The killed run wrote no state, so the next one creates all N again: with
  * deterministic IDs and an idempotent create it finds the webhooks the killed run made; without,
  * they are orphans, which the result counts (and the bench then deletes from the emulator, so
  * the next phase starts from an empty project).
  */
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { RESOURCE_TYPE } from "./doors";
 import {
   PROJECT,
@@ -66,6 +68,13 @@ export async function measureCrashRecovery(
   }
   monitor.stop();
   if ((await killed) !== "killed") throw new Error("bench: the `up` to kill finished before it was killed");
+  // The killed engine left its stack lock, as after any crash: released as a user would, with
+  // `pulumi cancel`, or by removing the file backend's lock file when cancel refuses.
+  try {
+    await stack.cancel();
+  } catch {
+    rmSync(join(fixture.backendDir, ".pulumi", "locks"), { recursive: true, force: true });
+  }
 
   const recovery = await timeCommand(
     world,
