@@ -1,13 +1,16 @@
 /**
- * The code the serialized provider loads at run time, by package name, from the program's
- * directory. Keeping the logic here rather than in `__provider` means an upgrade of this
- * package reaches existing resources on the next refresh, update or delete, without a replace.
+ * The code the stored provider text (./shim) loads at run time, by package name, from the
+ * program's directory. Keeping the logic here rather than in `__provider` means an upgrade of
+ * this package reaches existing resources on the next refresh, update or delete, without a
+ * replace.
  *
- * Every entry returns a promise, so the shim can delegate with a bare `return` (the shim's
- * text is stored once per resource; each byte saved there is saved N times).
+ * `provider` is what the current text's `handler()` returns. The named exports are what the
+ * text of earlier versions calls (`r().check(o, n)` and so on, `remove` for delete): state
+ * written by them must keep working, so they stay, each returning a promise.
  */
 import { DYNAMIC_CONFIG_NAMESPACE, settingsFrom } from "./config";
 import * as lifecycle from "./lifecycle";
+import * as stored from "./stored-lifecycle";
 
 type Raw = Record<string, unknown>;
 
@@ -34,6 +37,17 @@ export async function check(olds: Raw, news: Raw): Promise<lifecycle.CheckResult
 }
 
 /** Diff, create, read, update and delete, with outputs as the engine stores them (shared with the plugin). */
-export { diff, create, read, update, remove } from "./stored-lifecycle";
+export const { diff, create, read, update, remove } = stored;
+
+/** The dynamic-provider interface, as the engine's Node host calls it. */
+export const provider = {
+  configure: (request: { config: ConfigReader }) => configure(request.config),
+  check,
+  diff,
+  create,
+  read,
+  update,
+  delete: remove,
+};
 
 export { PACKAGE_VERSION } from "./version";

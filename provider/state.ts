@@ -176,6 +176,32 @@ export function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
+/**
+ * The most of Appwrite's delivery log that state keeps per webhook, in UTF-8 bytes. Appwrite's
+ * log holds up to 10,000 bytes of the receiver's last failing response; state is rewritten in
+ * full on every step of every command, so 500 failing webhooks would add 5 MB to each rewrite.
+ * 256 bytes keep the status line or curl error and the start of the response body, which tell
+ * what failed; the full log stays in Appwrite (console, or `GET /v1/webhooks/{id}`).
+ */
+export const LOGS_SUMMARY_BYTES = 256;
+
+/**
+ * A bounded summary of Appwrite's log of the last failed delivery: the lines that repeat the
+ * webhook's own URL and method are dropped (they are in state already), and a longer log is cut
+ * at a character boundary with a note of how much was left out.
+ */
+export function summarizeLogs(webhook: Pick<AppwriteWebhook, "$id" | "url" | "logs">): string {
+  const prefix = `URL: ${webhook.url}\nMethod: POST\n`;
+  const text = webhook.logs.startsWith(prefix) ? webhook.logs.slice(prefix.length) : webhook.logs;
+  const bytes = Buffer.from(text, "utf8");
+  if (bytes.length <= LOGS_SUMMARY_BYTES) return text;
+  const note = (rest: number) => `… [${rest} more bytes: GET /v1/webhooks/${webhook.$id}]`;
+  let end = LOGS_SUMMARY_BYTES - Buffer.byteLength(note(bytes.length));
+  // Back up to the start of a UTF-8 character (continuation bytes are 0b10xxxxxx).
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString("utf8") + note(bytes.length - end);
+}
+
 export interface SecretFacts {
   secret: string;
   secretSource: SecretSource;
@@ -195,7 +221,7 @@ export function toState(inputs: WebhookInputs, webhook: AppwriteWebhook, secrets
     createdAt: webhook.$createdAt,
     updatedAt: webhook.$updatedAt,
     attempts: webhook.attempts,
-    logs: webhook.logs,
+    logs: summarizeLogs(webhook),
   });
 }
 
@@ -214,7 +240,7 @@ export function withLiveFields(state: WebhookState, webhook: AppwriteWebhook): W
     createdAt: webhook.$createdAt,
     updatedAt: webhook.$updatedAt,
     attempts: webhook.attempts,
-    logs: webhook.logs,
+    logs: summarizeLogs(webhook),
   });
 }
 

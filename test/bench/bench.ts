@@ -1,31 +1,48 @@
 /**
- * One benchmark run: for each N, `runs` cycles of our program and of the no-op program on the
- * real engine, and the API floor with the official SDK, interleaved so that drift in the
- * machine's load affects all three alike. Returns raw samples and their summaries.
+ * One benchmark run: for each N and each run, every selected door (ours beside its floor) in
+ * every selected checkpoint mode, the crash recovery of each door, and the API floor with the
+ * official SDK, interleaved so that drift in the machine's load affects all alike. Returns raw
+ * samples and their summaries.
  */
 import { availableParallelism } from "node:os";
-import { provisionEngine, type StackFixture } from "../support/engine";
+import { provisionEngine } from "../support/engine";
 import { API_PHASES, runApiFloor, type ApiPhase, type ApiSample } from "./api-floor";
+import { measureCrashRecovery, type CrashSample } from "./crash";
+import {
+  nativePluginDir,
+  programEnv,
+  PROGRAMS,
+  type Door,
+  type Mode,
+  type Program,
+  type Side,
+} from "./doors";
 import {
   ENGINE_OPS,
   openBenchStack,
   runCycle,
+  setMode,
   startBenchWorld,
+  type BenchStack,
   type CommandSample,
   type EngineOp,
-  type Program,
   type StateMetrics,
 } from "./harness";
 import { describeMachine, profileRequire, type Machine, type RequireProfile } from "./machine";
+import type { ProcessRole } from "./proc";
 import { stat, statOf, type Stat } from "./stats";
 
 export interface BenchOptions {
   /** N values, ascending. */
   sizes: number[];
-  /** Cycles per N. */
+  doors: Door[];
+  modes: Mode[];
+  /** Runs per N; each run measures every door in every mode once. */
   runs: Record<number, number>;
-  /** How many of those cycles include the update of all N (default: all). */
-  updateRuns?: Record<number, number>;
+  /** Per mode and N, how many of the runs include the update of all N (default: all). */
+  updateRuns?: Partial<Record<Mode, Record<number, number>>>;
+  /** The N at which crash recovery is measured, once per run and door (default: none). */
+  crashSizes?: number[];
   /** Preview and refresh repetitions inside each cycle. */
   repeats: number;
   latencyMs: number;
@@ -52,6 +69,8 @@ export interface OpSummary {
   providerToFirstRequestMs?: Stat;
   providerPeakRssMb?: Stat;
   cpuMs: Record<string, Stat>;
+  /** VmHWM of the largest process of each role, MiB. */
+  peakRssMb: Record<string, Stat>;
 }
 
 export interface ApiSummary {
@@ -62,15 +81,38 @@ export interface ApiSummary {
 
 export type StateSummary = Record<keyof StateMetrics, Stat>;
 
-export interface SizeResult {
-  n: number;
-  runs: number;
+/** One door in one checkpoint mode: ours and its floor. */
+export interface CellResult {
+  door: Door;
+  mode: Mode;
   updateRuns: number;
   ours: Record<EngineOp, OpSummary>;
   floor: Record<EngineOp, OpSummary>;
-  api: Record<ApiPhase, ApiSummary>;
   state: { ours: StateSummary; floor: StateSummary };
-  samples: { ours: CommandSample[]; floor: CommandSample[]; api: ApiSample[] };
+}
+
+export interface CrashResult {
+  door: Door;
+  recoveryMs: Stat;
+  recoveryRequests: Stat;
+  /** Webhooks on the server beyond N after the converging `up`: what the killed run orphaned. */
+  orphans: Stat;
+  samples: CrashSample[];
+}
+
+export interface TaggedSample extends CommandSample {
+  door: Door;
+  mode: Mode;
+  side: Side;
+}
+
+export interface SizeResult {
+  n: number;
+  runs: number;
+  cells: CellResult[];
+  crash: CrashResult[];
+  api: Record<ApiPhase, ApiSummary>;
+  samples: { commands: TaggedSample[]; api: ApiSample[] };
 }
 
 export interface BenchResults {
@@ -78,8 +120,10 @@ export interface BenchResults {
   wallSeconds: number;
   options: {
     sizes: number[];
+    doors: Door[];
+    modes: Mode[];
     runs: Record<number, number>;
-    updateRuns: Record<number, number>;
+    crashSizes: number[];
     repeats: number;
     latencyMs: number;
     parallel: number;
@@ -87,6 +131,11 @@ export interface BenchResults {
   machine: Machine;
   requireProfile?: RequireProfile;
   sizes: SizeResult[];
+  /**
+   * Further measurements that other bench modules attach (such as the receiver's verify timings
+   * per JS runtime), each rendered by the report as its own section.
+   */
+  extra?: Record<string, { title: string; markdown: string[]; data: unknown }>;
 }
 
 export const ENGINE_DEFAULT_PARALLEL = 4 * availableParallelism();
@@ -97,6 +146,7 @@ function summarizeOps(samples: CommandSample[]): Record<EngineOp, OpSummary> {
     const of = samples.filter((sample) => sample.op === op);
     const routes = new Set(of.flatMap((sample) => Object.keys(sample.requests)));
     const roles = new Set(of.flatMap((sample) => Object.keys(sample.cpuMs)));
+    const rssRoles = new Set(of.flatMap((sample) => Object.keys(sample.peakRssMb)));
     const summary: OpSummary = {
       ms: stat(of.map((s) => s.ms)),
       requests: stat(of.map((s) => s.requests["total"] ?? 0)),
@@ -107,6 +157,9 @@ function summarizeOps(samples: CommandSample[]): Record<EngineOp, OpSummary> {
       peakConnections: stat(of.map((s) => s.connections.peakOpen)),
       cpuMs: Object.fromEntries(
         [...roles].map((role) => [role, stat(of.map((s) => s.cpuMs[role as "engine"]))]),
+      ),
+      peakRssMb: Object.fromEntries(
+        [...rssRoles].map((role) => [role, stat(of.map((s) => s.peakRssMb[role as ProcessRole]))]),
       ),
     };
     const optional = {
@@ -139,11 +192,24 @@ function summarizeState(states: StateMetrics[]): StateSummary {
   return Object.fromEntries(keys.map((key) => [key, stat(states.map((s) => s[key]))])) as StateSummary;
 }
 
+function summarizeCrash(door: Door, n: number, samples: CrashSample[]): CrashResult {
+  return {
+    door,
+    recoveryMs: stat(samples.map((s) => s.recovery.ms)),
+    recoveryRequests: stat(samples.map((s) => s.recovery.requests["total"] ?? 0)),
+    orphans: stat(samples.map((s) => s.webhooksOnServer - n)),
+    samples,
+  };
+}
+
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const log = options.log ?? (() => undefined);
   const parallel = options.parallel ?? ENGINE_DEFAULT_PARALLEL;
+  const crashSizes = options.crashSizes ?? [];
   const started = performance.now();
   const startedAt = new Date().toISOString();
+  // Fails before any measurement when a selected door cannot run.
+  const pluginDir = options.doors.includes("native") ? nativePluginDir() : undefined;
   const bin = await provisionEngine({ showProgress: true });
   const machine = describeMachine(bin);
   let requireProfile: RequireProfile | undefined;
@@ -157,44 +223,84 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   try {
     for (const n of options.sizes) {
       const runs = options.runs[n] ?? 1;
-      const updateRuns = Math.min(runs, options.updateRuns?.[n] ?? runs);
-      const stacks: Partial<Record<Program, StackFixture>> = {};
-      const samples = { ours: [] as CommandSample[], floor: [] as CommandSample[], api: [] as ApiSample[] };
-      const states = { ours: [] as StateMetrics[], floor: [] as StateMetrics[] };
+      const stacks = new Map<Program, BenchStack>();
+      const commands: TaggedSample[] = [];
+      const states = new Map<string, StateMetrics[]>();
+      const crashSamples = new Map<Door, CrashSample[]>();
+      const api: ApiSample[] = [];
+      const updateRuns = (mode: Mode) => Math.min(runs, options.updateRuns?.[mode]?.[n] ?? runs);
       try {
-        stacks.webhooks = await openBenchStack(world, "webhooks", n);
-        stacks.noop = await openBenchStack(world, "noop", n);
-        for (let run = 0; run < runs; run++) {
-          // Alternate which program goes first, so a trend in the machine's load cancels out.
-          const order: Program[] = run % 2 === 0 ? ["webhooks", "noop"] : ["noop", "webhooks"];
-          for (const program of order) {
-            const cycleStarted = performance.now();
-            const cycle = await runCycle(world, stacks[program] as StackFixture, n, {
-              parallel,
-              repeats: options.repeats,
-              update: run < updateRuns,
-            });
-            const side = program === "webhooks" ? "ours" : "floor";
-            samples[side].push(...cycle.samples);
-            states[side].push(cycle.state);
-            log(
-              `N=${n} run ${run + 1}/${runs} ${program}: ${((performance.now() - cycleStarted) / 1000).toFixed(1)} s`,
-            );
+        for (const door of options.doors) {
+          for (const side of ["ours", "floor"] as const) {
+            const program = PROGRAMS[door][side];
+            stacks.set(program, await openBenchStack(world, program, n, programEnv(program, bin, pluginDir)));
           }
-          samples.api.push(...(await runApiFloor(world, n, parallel, `${n}r${run}`)));
+        }
+        for (let run = 0; run < runs; run++) {
+          for (const mode of options.modes) {
+            for (const door of options.doors) {
+              // Alternate which side goes first, so a trend in the machine's load cancels out.
+              const order: Side[] = run % 2 === 0 ? ["ours", "floor"] : ["floor", "ours"];
+              for (const side of order) {
+                const fixture = stacks.get(PROGRAMS[door][side]) as BenchStack;
+                setMode(fixture, mode);
+                const cycleStarted = performance.now();
+                const cycle = await runCycle(world, fixture, n, {
+                  parallel,
+                  repeats: options.repeats,
+                  update: run < updateRuns(mode),
+                });
+                commands.push(...cycle.samples.map((sample) => ({ ...sample, door, mode, side })));
+                const key = `${door}/${mode}/${side}`;
+                states.set(key, [...(states.get(key) ?? []), cycle.state]);
+                log(
+                  `N=${n} run ${run + 1}/${runs} ${door} ${mode} ${side}: ${((performance.now() - cycleStarted) / 1000).toFixed(1)} s`,
+                );
+              }
+            }
+          }
+          if (crashSizes.includes(n)) {
+            for (const door of options.doors) {
+              const crash = await measureCrashRecovery(
+                world,
+                stacks.get(PROGRAMS[door].ours) as BenchStack,
+                n,
+              );
+              crashSamples.set(door, [...(crashSamples.get(door) ?? []), crash]);
+              log(
+                `N=${n} run ${run + 1}/${runs} ${door} crash recovery: ${(crash.recovery.ms / 1000).toFixed(1)} s, ${crash.webhooksOnServer} webhooks for ${n}`,
+              );
+            }
+          }
+          api.push(...(await runApiFloor(world, n, parallel, `${n}r${run}`)));
         }
       } finally {
-        await Promise.all(Object.values(stacks).map((fixture) => fixture.dispose()));
+        for (const fixture of stacks.values()) setMode(fixture, "skip");
+        await Promise.all([...stacks.values()].map((fixture) => fixture.dispose()));
+      }
+      const cells: CellResult[] = [];
+      for (const mode of options.modes) {
+        for (const door of options.doors) {
+          const of = (side: Side) =>
+            commands.filter((c) => c.door === door && c.mode === mode && c.side === side);
+          const stateOf = (side: Side) => summarizeState(states.get(`${door}/${mode}/${side}`) ?? []);
+          cells.push({
+            door,
+            mode,
+            updateRuns: updateRuns(mode),
+            ours: summarizeOps(of("ours")),
+            floor: summarizeOps(of("floor")),
+            state: { ours: stateOf("ours"), floor: stateOf("floor") },
+          });
+        }
       }
       sizes.push({
         n,
         runs,
-        updateRuns,
-        ours: summarizeOps(samples.ours),
-        floor: summarizeOps(samples.floor),
-        api: summarizeApi(samples.api),
-        state: { ours: summarizeState(states.ours), floor: summarizeState(states.floor) },
-        samples,
+        cells,
+        crash: [...crashSamples].map(([door, samples]) => summarizeCrash(door, n, samples)),
+        api: summarizeApi(api),
+        samples: { commands, api },
       });
     }
   } finally {
@@ -205,8 +311,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     wallSeconds: (performance.now() - started) / 1000,
     options: {
       sizes: options.sizes,
+      doors: options.doors,
+      modes: options.modes,
       runs: options.runs,
-      updateRuns: Object.fromEntries(sizes.map((size) => [size.n, size.updateRuns])),
+      crashSizes,
       repeats: options.repeats,
       latencyMs: options.latencyMs,
       parallel,
@@ -215,4 +323,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     ...(requireProfile ? { requireProfile } : {}),
     sizes,
   };
+}
+
+/** The cell of one door and mode at one N, or undefined when it was not measured. */
+export function cellOf(size: SizeResult, door: Door, mode: Mode): CellResult | undefined {
+  return size.cells.find((cell) => cell.door === door && cell.mode === mode);
 }

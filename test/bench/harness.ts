@@ -1,15 +1,16 @@
 /**
  * The benchmark's engine side: one emulator (with injected latency) behind a connection-counting
- * proxy, stacks of the two bench programs, and one "cycle" per stack (up, preview, refresh,
- * update of all N, destroy), each command measured for time, API requests, connections,
- * provider cold start, peak RSS and CPU per process.
+ * proxy, stacks of the bench programs (./doors), and one "cycle" per stack and checkpoint mode
+ * (up, preview, refresh, update of all N, destroy), each command measured for time, API
+ * requests, connections, provider cold start, and CPU and peak RSS per process.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { OpMap } from "@pulumi/pulumi/automation";
 import { startEmulator, type Emulator } from "../../emulator";
 import { openStack, type StackFixture } from "../support/engine";
-import { cpuByRole, ProcessMonitor, type ProcessRole } from "./proc";
+import { modeEnv, RESOURCE_TYPE, type Mode, type Program } from "./doors";
+import { cpuByRole, peakRssByRole, ProcessMonitor, type ProcessRole } from "./proc";
 import { stat } from "./stats";
 import { startCountingProxy, type ConnectionCounts, type CountingProxy } from "./proxy";
 
@@ -17,7 +18,6 @@ export const PROJECT = "bench";
 export const API_KEY = "standard_bench-api-key-5be1c0d2";
 export const STACK = "bench";
 
-export type Program = "webhooks" | "noop";
 export const ENGINE_OPS = ["up", "preview", "refresh", "update", "destroy"] as const;
 export type EngineOp = (typeof ENGINE_OPS)[number];
 
@@ -43,18 +43,42 @@ export async function startBenchWorld(latencyMs: number): Promise<BenchWorld> {
   };
 }
 
-export async function openBenchStack(world: BenchWorld, program: Program, n: number): Promise<StackFixture> {
-  return openStack({
+export interface BenchStack extends StackFixture {
+  program: Program;
+}
+
+/** A stack of one bench program; the native programs' `env` puts their plugins on PATH. */
+export async function openBenchStack(
+  world: BenchWorld,
+  program: Program,
+  n: number,
+  env: Record<string, string> = {},
+): Promise<BenchStack> {
+  // The dynamic door reads `appwrite:*`, the plugin `appwrite-webhooks:*` (its own package name).
+  const namespace = program === "native" ? "appwrite-webhooks" : "appwrite";
+  const fixture = await openStack({
     program: `test/bench/programs/${program}`,
     stackName: STACK,
     config: {
-      "appwrite:endpoint": world.endpoint,
-      "appwrite:projectId": PROJECT,
+      [`${namespace}:endpoint`]: world.endpoint,
+      [`${namespace}:projectId`]: PROJECT,
       "bench:count": String(n),
       "bench:generation": "0",
     },
-    secretConfig: { "appwrite:apiKey": API_KEY },
+    secretConfig: { [`${namespace}:apiKey`]: API_KEY },
+    env,
   });
+  return { ...fixture, program };
+}
+
+/**
+ * Selects the checkpoint mode of the stack's next commands. The Automation API passes its
+ * workspace's envVars to every CLI run, and the CLI passes them on to the plugins.
+ */
+export function setMode(fixture: StackFixture, mode: Mode): void {
+  const envVars = (fixture.stack.workspace as unknown as { envVars: Record<string, string> }).envVars;
+  delete envVars["PULUMI_SKIP_CHECKPOINTS"];
+  Object.assign(envVars, modeEnv(mode));
 }
 
 export interface CommandSample {
@@ -72,6 +96,8 @@ export interface CommandSample {
   providerToFirstRequestMs?: number;
   /** The provider process's VmHWM, MiB. */
   providerPeakRssMb?: number;
+  /** VmHWM per process role (the largest process of the role), MiB. */
+  peakRssMb: Record<ProcessRole, number>;
   /** CPU ms per process role, plus this process (emulator, proxy, monitor). */
   cpuMs: Record<ProcessRole | "harness", number>;
   /** The engine's resource-change summary. */
@@ -83,7 +109,7 @@ function lastRequestSeq(emulator: Emulator): number {
   return records.length > 0 ? (records[records.length - 1]?.seq ?? 0) : 0;
 }
 
-async function timeCommand(
+export async function timeCommand(
   world: BenchWorld,
   fixture: StackFixture,
   op: EngineOp,
@@ -107,6 +133,7 @@ async function timeCommand(
     requests: world.emulator.counters(),
     connections: world.proxy.counts(),
     cpuMs: { ...cpuByRole(processes), harness: (cpu.user + cpu.system) / 1000 },
+    peakRssMb: peakRssByRole(processes),
     changes: Object.fromEntries(Object.entries(changes).map(([key, value]) => [key, value ?? 0])),
   };
   const launcher = processes.find((record) => record.role === "launcher");
@@ -145,7 +172,7 @@ function expectChanges(op: EngineOp, changes: OpMap | undefined, key: string, n:
 /** up (create N), preview with no changes, refresh, update of all N (optional), destroy. */
 export async function runCycle(
   world: BenchWorld,
-  fixture: StackFixture,
+  fixture: BenchStack,
   n: number,
   options: CycleOptions,
 ): Promise<CycleResult> {
@@ -250,13 +277,13 @@ function withoutUserStrings(props: Props | undefined): Props | undefined {
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
-export function stateMetrics(fixture: Pick<StackFixture, "backendDir">, n: number): StateMetrics {
+export function stateMetrics(fixture: Pick<BenchStack, "backendDir" | "program">, n: number): StateMetrics {
   const text = checkpointText(fixture);
   const checkpoint = JSON.parse(text) as {
     checkpoint: { latest: { resources: (Props & { type: string; inputs?: Props; outputs?: Props })[] } };
   };
-  const resources = checkpoint.checkpoint.latest.resources.filter((resource) =>
-    resource.type.startsWith("pulumi-nodejs:dynamic/"),
+  const resources = checkpoint.checkpoint.latest.resources.filter(
+    (resource) => resource.type === RESOURCE_TYPE[fixture.program],
   );
   if (resources.length !== n)
     throw new Error(`bench: expected ${n} resources in state, found ${resources.length}`);

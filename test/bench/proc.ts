@@ -1,7 +1,7 @@
 /**
  * Watches the processes one Pulumi command starts, from /proc (Linux only): which process is
  * the engine, the program, the provider launcher and the provider itself, when each started,
- * how much CPU each used and the provider's peak RSS.
+ * how much CPU each used and each one's peak RSS.
  *
  * Processes are attributed to a command by their working directory: the engine, the language
  * host, the program and the provider all run in the stack's working copy, which is unique to
@@ -41,6 +41,8 @@ const FINAL_ROLES = new Set<ProcessRole>(["provider", "program"]);
 export function roleOf(argv: string[]): ProcessRole {
   const [exe = "", first = ""] = argv;
   if (argv.some((arg) => arg.endsWith("pulumi-resource-pulumi-nodejs"))) return "launcher";
+  // The native door's plugins (ours and the no-op floor), each a Node script found on PATH.
+  if (argv.some((arg) => /pulumi-resource-(appwrite-webhooks|benchnoop)$/.test(arg))) return "provider";
   if (argv.some((arg) => arg.includes("dynamic-provider"))) {
     // The launcher script first runs `node -e` to resolve the provider's path: launcher work.
     return first === "-e" ? "launcher" : "provider";
@@ -80,6 +82,12 @@ export class ProcessMonitor {
   start(): void {
     this.poll();
     this.timer = setInterval(() => this.poll(), POLL_MS);
+  }
+
+  /** Every process seen so far (polled now), in start order, while polling goes on. */
+  snapshot(): ProcessRecord[] {
+    this.poll();
+    return [...this.records.values()].sort((a, b) => a.startedAt - b.startedAt);
   }
 
   /** Stops polling and returns every process seen, in start order. */
@@ -130,21 +138,29 @@ export class ProcessMonitor {
     // utime and stime: stat fields 14 and 15.
     record.cpuMs = ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND) * 1000;
     // A zombie's status has no VmHWM: keep the last value read.
-    if (record.role === "provider" || record.role === "program")
-      record.peakRssKb = Math.max(record.peakRssKb, peakRssKb(pid));
+    record.peakRssKb = Math.max(record.peakRssKb, peakRssKb(pid));
   }
+}
+
+const emptyRoles = (): Record<ProcessRole, number> => ({
+  engine: 0,
+  "language-host": 0,
+  program: 0,
+  launcher: 0,
+  provider: 0,
+  other: 0,
+});
+
+/** Peak RSS (VmHWM) per role, MiB: the largest process of each role in one command. */
+export function peakRssByRole(records: ProcessRecord[]): Record<ProcessRole, number> {
+  const peaks = emptyRoles();
+  for (const record of records) peaks[record.role] = Math.max(peaks[record.role], record.peakRssKb / 1024);
+  return peaks;
 }
 
 /** CPU ms per role, summed over the processes of one command. */
 export function cpuByRole(records: ProcessRecord[]): Record<ProcessRole, number> {
-  const totals: Record<ProcessRole, number> = {
-    engine: 0,
-    "language-host": 0,
-    program: 0,
-    launcher: 0,
-    provider: 0,
-    other: 0,
-  };
+  const totals = emptyRoles();
   for (const record of records) totals[record.role] += record.cpuMs;
   return totals;
 }

@@ -1,30 +1,35 @@
 /**
- * `npm run bench`: the benchmark of issue #7, written to test/bench/results/ as JSON, Markdown
- * and SVG.
+ * `npm run bench`: the benchmark of issues #7 and #13, written to test/bench/results/ as JSON,
+ * Markdown and SVG.
  *
- * Runs per N keep the whole bench under 15 minutes on a 2-core machine. The file backend
- * rewrites the whole checkpoint on every step, so at N=500 the engine is CPU-bound: one full
- * cycle there (ours and the floor) takes about 5 minutes, two thirds of it in the update of all
- * 500. So N=500 runs 2 cycles and only the first updates; preview and refresh, cheap and
- * carrying targets, run 3 times in every cycle.
+ * The defaults fit about 15 minutes on a quiet 2-core machine: N = 100 and 500, two runs each,
+ * every run measuring both doors (each beside its no-op floor) in both checkpoint modes, and the
+ * crash recovery of each door at N = 500. With per-step checkpoints the file backend rewrites
+ * the whole checkpoint after every step, so the update of all 500 is by far the costliest
+ * command: at N = 500 it runs once, without checkpoints only.
  *
- * Options (environment): BENCH_SIZES=10,100,500  BENCH_RUNS=3,3,2  BENCH_UPDATE_RUNS=3,3,1
- * BENCH_REPEATS=3
- * BENCH_LATENCY_MS=25  BENCH_PARALLEL=<n> (default: the engine's own default, 4 × CPUs)
- * BENCH_OUT=<dir> (default test/bench/results).
+ * Options (environment):
+ *   BENCH_DOORS=dynamic,native  BENCH_MODES=checkpoints,skip   (select for development; a
+ *     selected door that cannot run fails the bench with the reason)
+ *   BENCH_SIZES=100,500  BENCH_RUNS=2,2  BENCH_CRASH_SIZES=500 (or "none")
+ *   BENCH_UPDATE_RUNS=2,1 (without checkpoints)  BENCH_CHECKPOINT_UPDATE_RUNS=2,0
+ *   BENCH_REPEATS=2  BENCH_LATENCY_MS=25  BENCH_PARALLEL=<n> (default: the engine's own, 4 × CPUs)
+ *   BENCH_OUT=<dir> (default test/bench/results)
  */
 import { appendFileSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { REPO_ROOT } from "../support/engine";
 import { runBench, type BenchResults } from "./bench";
+import { DOORS, MODES, selection } from "./doors";
 import { evaluateTargets, renderMarkdown } from "./report";
 import { renderSvg } from "./svg";
 import { measureVerifyRuntimes, renderVerifyRuntimes } from "./verify-runtimes";
 
-function numbers(value: string | undefined, fallback: number[]): number[] {
+function numbers(value: string | undefined, fallback: number[], min = 1): number[] {
   if (!value) return fallback;
+  if (value === "none") return [];
   const parsed = value.split(",").map((part) => Number(part.trim()));
-  if (parsed.some((n) => !Number.isInteger(n) || n < 1))
+  if (parsed.some((n) => !Number.isInteger(n) || n < min))
     throw new Error(`bench: not a list of counts: ${value}`);
   return parsed;
 }
@@ -47,30 +52,46 @@ export function writeReport(results: BenchResults, outDir: string): void {
 
 async function main(): Promise<void> {
   const env = process.env;
-  const sizes = numbers(env["BENCH_SIZES"], [10, 100, 500]);
-  const runCounts = numbers(
-    env["BENCH_RUNS"],
-    sizes.map((n) => (n >= 500 ? 2 : 3)),
-  );
-  const updateCounts = numbers(
-    env["BENCH_UPDATE_RUNS"],
-    sizes.map((n) => (n >= 500 ? 1 : 3)),
-  );
+  const sizes = numbers(env["BENCH_SIZES"], [100, 500]);
   const perSize = (counts: number[]) =>
     Object.fromEntries(sizes.map((n, i) => [n, counts[i] ?? counts[counts.length - 1] ?? 1]));
+  const runs = perSize(
+    numbers(
+      env["BENCH_RUNS"],
+      sizes.map(() => 2),
+    ),
+  );
+  const skipUpdates = numbers(
+    env["BENCH_UPDATE_RUNS"],
+    sizes.map((n) => (n >= 500 ? 1 : 2)),
+    0,
+  );
+  const checkpointUpdates = numbers(
+    env["BENCH_CHECKPOINT_UPDATE_RUNS"],
+    sizes.map((n) => (n >= 500 ? 0 : 2)),
+    0,
+  );
   const parallel = env["BENCH_PARALLEL"] ? Number(env["BENCH_PARALLEL"]) : undefined;
   const outDir = resolve(REPO_ROOT, env["BENCH_OUT"] ?? join("test", "bench", "results"));
   const log = (line: string) => console.error(`bench: ${line}`);
   const results = await runBench({
     sizes,
-    runs: perSize(runCounts),
-    updateRuns: perSize(updateCounts),
-    repeats: Number(env["BENCH_REPEATS"] ?? 3),
+    doors: selection(env["BENCH_DOORS"], DOORS, "BENCH_DOORS"),
+    modes: selection(env["BENCH_MODES"], MODES, "BENCH_MODES"),
+    runs,
+    updateRuns: { skip: perSize(skipUpdates), checkpoints: perSize(checkpointUpdates) },
+    crashSizes: numbers(
+      env["BENCH_CRASH_SIZES"],
+      sizes.filter((n) => n === Math.max(...sizes)),
+    ),
+    repeats: Number(env["BENCH_REPEATS"] ?? 2),
     latencyMs: Number(env["BENCH_LATENCY_MS"] ?? 25),
     ...(parallel ? { parallel } : {}),
     profile: true,
     log,
   });
+  // Further measurements (for example test/bench/verify-runtimes.ts) attach here, to
+  // `results.extra`, before the report is written; the report renders each as a section.
   writeReport(results, outDir);
   appendFileSync(join(outDir, "bench.md"), `\n${renderVerifyRuntimes(await measureVerifyRuntimes({ log }))}`);
   for (const target of evaluateTargets(results)) {

@@ -1,19 +1,15 @@
 /**
  * The report's chart, written by hand: one panel per Pulumi operation, time against N (log
- * scale), ours with its min–max range, the engine floor, and the engine floor plus the API
- * floor. No chart library: the SVG is plain text that diffs well when the report is committed.
+ * scale), ours with its min–max range beside its no-op floor, for each door and checkpoint mode. No chart library: the SVG is plain text that diffs well when the report is committed.
  */
 import { ENGINE_OPS, type EngineOp } from "./harness";
 import type { BenchResults } from "./bench";
-import { floorPhase } from "./api-floor";
 
 const PANEL_W = 300;
 const PANEL_H = 230;
 const MARGIN = { left: 52, right: 14, top: 30, bottom: 38 };
 const COLUMNS = 3;
 const LEGEND_H = 46;
-
-const COLORS = { ours: "#1f6feb", engine: "#6e7781", total: "#d4700a" };
 
 const esc = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const fmt = (value: number) => (Math.round(value * 100) / 100).toString();
@@ -85,58 +81,61 @@ function panel(op: EngineOp, series: Series[], sizes: number[], x0: number, y0: 
   return parts.join("\n");
 }
 
+const CELL_COLORS = ["#1f6feb", "#d4700a", "#2da44e", "#8250df"];
+
 export function renderSvg(results: BenchResults): string {
   const sizes = results.sizes.map((s) => s.n);
   const rows = Math.ceil(ENGINE_OPS.length / COLUMNS);
+  const cells = (results.sizes[0]?.cells ?? []).map((cell, index) => ({
+    door: cell.door,
+    mode: cell.mode,
+    name: `${cell.door}, ${cell.mode === "skip" ? "no checkpoints" : "checkpoints"}`,
+    color: CELL_COLORS[index % CELL_COLORS.length] as string,
+  }));
+  const cellAt = (size: BenchResults["sizes"][number], door: string, mode: string) =>
+    size.cells.find((c) => c.door === door && c.mode === mode);
+  const legendRows = Math.ceil(cells.length / 2);
+  const legendH = LEGEND_H + (legendRows - 1) * 16;
   const width = PANEL_W * COLUMNS;
-  const height = LEGEND_H + PANEL_H * rows;
+  const height = legendH + PANEL_H * rows;
   const panels = ENGINE_OPS.map((op, index) => {
-    const phase = floorPhase(op);
-    const series: Series[] = [
-      {
-        label: "ours",
-        color: COLORS.ours,
-        points: results.sizes.map((s) => ({
-          n: s.n,
-          y: s.ours[op].ms.median / 1000,
-          min: s.ours[op].ms.min / 1000,
-          max: s.ours[op].ms.max / 1000,
-        })),
-      },
-      {
-        label: "engine floor",
-        color: COLORS.engine,
-        dash: "6 4",
-        points: results.sizes.map((s) => ({ n: s.n, y: s.floor[op].ms.median / 1000 })),
-      },
-      {
-        label: "engine + API floor",
-        color: COLORS.total,
-        dash: "2 3",
-        points: results.sizes.map((s) => ({
-          n: s.n,
-          y: (s.floor[op].ms.median + (phase ? s.api[phase].ms.median : 0)) / 1000,
-        })),
-      },
-    ];
+    const series: Series[] = cells.flatMap((c) => {
+      const measured = results.sizes.filter((s) => (cellAt(s, c.door, c.mode)?.ours[op].ms.n ?? 0) > 0);
+      const at = (s: BenchResults["sizes"][number]) => cellAt(s, c.door, c.mode);
+      return [
+        {
+          label: `ours, ${c.name}`,
+          color: c.color,
+          points: measured.map((s) => ({
+            n: s.n,
+            y: (at(s)?.ours[op].ms.median ?? 0) / 1000,
+            min: (at(s)?.ours[op].ms.min ?? 0) / 1000,
+            max: (at(s)?.ours[op].ms.max ?? 0) / 1000,
+          })),
+        },
+        {
+          label: `floor, ${c.name}`,
+          color: c.color,
+          dash: "6 4",
+          points: measured.map((s) => ({ n: s.n, y: (at(s)?.floor[op].ms.median ?? 0) / 1000 })),
+        },
+      ];
+    });
     return panel(
       op,
       series,
       sizes,
       (index % COLUMNS) * PANEL_W,
-      LEGEND_H + Math.floor(index / COLUMNS) * PANEL_H,
+      legendH + Math.floor(index / COLUMNS) * PANEL_H,
     );
   });
-  const legend = [
-    { label: "ours (median, bar = min–max)", color: COLORS.ours },
-    { label: "engine floor (no-op dynamic resource)", color: COLORS.engine, dash: "6 4" },
-    { label: "engine floor + API floor (node-appwrite SDK)", color: COLORS.total, dash: "2 3" },
-  ]
+  const legend = cells
     .map((item, i) => {
-      const x = 12 + i * 300;
+      const x = 12 + (i % 2) * 450;
+      const y = 30 + Math.floor(i / 2) * 16;
       return (
-        `<line x1="${x}" y1="30" x2="${x + 26}" y2="30" stroke="${item.color}" stroke-width="2"${item.dash ? ` stroke-dasharray="${item.dash}"` : ""}/>` +
-        `<text x="${x + 32}" y="34">${esc(item.label)}</text>`
+        `<line x1="${x}" y1="${y}" x2="${x + 26}" y2="${y}" stroke="${item.color}" stroke-width="2"/>` +
+        `<text x="${x + 32}" y="${y + 4}">${esc(`ours (median, bar = min–max), dashed: its no-op floor; ${item.name}`)}</text>`
       );
     })
     .join("\n");

@@ -4,6 +4,10 @@
  * the package is installed now. The test installs a copy of the package for a program outside
  * the repository, runs `up`, "upgrades" the copy (its version marker changes), then shows
  * that refresh and destroy ran the new code: the emulator saw the new User-Agent.
+ *
+ * State written by 0.1.0 holds another `__provider`: the closure-serialized shim (kept as a
+ * fixture, byte for byte as 0.1.0 stored it), which calls the runtime's named exports. A stack
+ * whose state holds it must keep working with this version.
  */
 import {
   cpSync,
@@ -20,7 +24,7 @@ import { dirname, join } from "node:path";
 import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { REPO_ROOT, engineEnv, provisionEngine } from "../support/engine";
-import { API_KEY, PROJECT, quiet, startWorld, url, type World } from "./fixture";
+import { API_KEY, PROJECT, declare, quiet, startWorld, url, webhookStack, type World } from "./fixture";
 
 let world: World;
 let sandbox: string;
@@ -104,4 +108,52 @@ it("refresh and destroy use the upgraded runtime, with no replace", async () => 
   expect(agentsFor("DELETE")).toEqual(new Set(["pulumi-appwrite-webhooks/99.0.0-upgraded"]));
   expect(world.emulator.webhooks(PROJECT)).toEqual([]);
   await stack.workspace.removeStack("upgrade");
+});
+
+const LEGACY_PROVIDER = readFileSync(join(__dirname, "fixtures", "provider-0.1.0.txt"), "utf8");
+
+it("state written with 0.1.0's serialized shim: preview, refresh, update and delete still work", async () => {
+  const fixture = await webhookStack(world, {
+    kept: { name: "Kept", url: url("/legacy/kept"), events: ["users.*"] },
+    dropped: { name: "Dropped", url: url("/legacy/dropped"), events: ["users.*"] },
+  });
+  const { stack } = fixture;
+  try {
+    await stack.up(quiet);
+    const exported = await stack.exportStack();
+    const deployment = exported.deployment as { resources: Record<string, Record<string, unknown>>[] };
+    let replaced = 0;
+    for (const resource of deployment.resources) {
+      for (const props of [resource["inputs"], resource["outputs"]]) {
+        if (props && "__provider" in props) {
+          props["__provider"] = LEGACY_PROVIDER;
+          replaced++;
+        }
+      }
+    }
+    expect(replaced).toBe(4);
+    await stack.importStack(exported);
+    const secretBefore = (await stack.outputs())["kept_secret"]?.value;
+
+    world.emulator.resetCounters();
+    expect((await stack.preview(quiet)).changeSummary).toEqual({ same: 3 });
+    expect(world.emulator.counters()["total"] ?? 0).toBe(0);
+    await stack.refresh(quiet);
+    expect((await stack.outputs())["kept_secret"]?.value).toBe(secretBefore);
+
+    // `kept` is updated by the new code; `dropped` is deleted by the shim its outputs hold.
+    await declare(stack, { kept: { name: "Kept v2", url: url("/legacy/kept"), events: ["users.*"] } });
+    world.emulator.resetCounters();
+    const result = await stack.up(quiet);
+    expect(result.summary.resourceChanges).toMatchObject({ update: 1, delete: 1 });
+    expect(world.emulator.counters()).toMatchObject({
+      "PUT /v1/webhooks/:id": 1,
+      "DELETE /v1/webhooks/:id": 1,
+    });
+    expect(world.emulator.webhooks(PROJECT).map((webhook) => webhook.name)).toEqual(["Kept v2"]);
+    expect((await stack.outputs())["kept_secret"]?.value).toBe(secretBefore);
+  } finally {
+    await fixture.dispose();
+  }
+  expect(world.emulator.webhooks(PROJECT)).toEqual([]);
 });

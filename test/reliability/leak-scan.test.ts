@@ -139,8 +139,12 @@ async function verbose(command: "up" | "refresh" | "destroy", options: Record<st
   const onEvent = (event: EngineEvent) => {
     const diagnostic = event.diagnosticEvent;
     if (!diagnostic) return;
-    if (PULUMI_DEBUG_RECORD.test(diagnostic.message)) debugMessages.push(diagnostic.message);
+    const debugRecord = PULUMI_DEBUG_RECORD.test(diagnostic.message);
+    if (debugRecord) debugMessages.push(diagnostic.message);
     if (diagnostic.severity === "error") captured.errors.push(diagnostic.message);
+    // The SDK's own debug records name the package too (the `__provider` text loads it by name),
+    // on the same line as the outputs they dump: they are Pulumi's, never the provider's lines.
+    if (debugRecord) return;
     for (const line of diagnostic.message.split("\n")) {
       if (line.includes("pulumi-appwrite-webhooks")) captured.providerLines.push(line);
     }
