@@ -39,7 +39,18 @@ const RUNNERS: Record<string, ExecutedBy | ExecutedHere> = {
   "recover-interrupted-up": { test: "test/reliability/crash.test.ts" },
   "recover-torn-checkpoint": { test: "test/reliability/crash.test.ts" },
   "large-stacks-up": { test: "test/reliability/crash-no-checkpoints.test.ts" },
+  "repo-demo": { test: "test/e2e/demo.e2e.test.ts" },
+  // The tests cannot run themselves: CI runs exactly this command (see .ci/run).
+  "repo-test": { here: ciRunsTheTestCommand },
 };
+
+/** `.ci/run`, what CI executes on a clean clone, ends by running the README's test command. */
+async function ciRunsTheTestCommand(block: Snippet): Promise<void> {
+  const commands = commandLines(block.text);
+  expect(commands).toEqual(["npm test"]);
+  const ci = commandLines(readFileSync(join(REPO_ROOT, ".ci", "run"), "utf8"));
+  expect(ci[ci.length - 1]).toBe(commands[0]);
+}
 
 const snippets = allSnippets();
 const where = (s: Snippet) => `${s.doc}:${s.line}`;
