@@ -457,9 +457,7 @@ function faultMatrix(door: Door, rows: Row[]): void {
  * FAULT_MATRIX_NATIVE=all runs every row (about 7 minutes here).
  */
 const NATIVE_ROWS =
-  process.env.FAULT_MATRIX_NATIVE === "all"
-    ? ROWS
-    : ROWS.filter((row) => ["slow", "drop"].includes(row.key));
+  process.env.FAULT_MATRIX_NATIVE === "all" ? ROWS : ROWS.filter((row) => ["slow", "drop"].includes(row.key));
 const ROWS_BY_DOOR: Record<Door, Row[]> = { dynamic: ROWS, native: NATIVE_ROWS };
 for (const door of DOORS) faultMatrix(door, ROWS_BY_DOOR[door]);
 afterAll(async () => {
