@@ -2,16 +2,18 @@
  * `npm run bench`: the benchmark of issues #7 and #13, written to test/bench/results/ as JSON,
  * Markdown and SVG.
  *
- * The defaults fit about 15 minutes on a quiet 2-core machine: N = 100 and 500, two runs each,
- * every run measuring both doors (each beside its no-op floor) in both checkpoint modes, and the
- * crash recovery of each door at N = 500. With per-step checkpoints the file backend rewrites
- * the whole checkpoint after every step, so the update of all 500 is by far the costliest
- * command: at N = 500 it runs once, without checkpoints only.
+ * The defaults fit about 15 minutes on a quiet 2-core machine: N = 500, one run, measuring both
+ * doors (each beside its no-op floor) in both checkpoint modes, and the crash recovery of each
+ * door. Each of the eight programs × modes at N = 500 takes one to three minutes, so a second run
+ * or N = 100 doubles the time (BENCH_SIZES=100,500 BENCH_RUNS=2,2 gives min–max ranges in about
+ * 35 minutes). With per-step checkpoints the file backend rewrites the whole checkpoint after
+ * every step, so the update of all 500 is by far the costliest command: it runs once, without
+ * checkpoints only.
  *
  * Options (environment):
  *   BENCH_DOORS=dynamic,native  BENCH_MODES=checkpoints,skip   (select for development; a
  *     selected door that cannot run fails the bench with the reason)
- *   BENCH_SIZES=100,500  BENCH_RUNS=2,2  BENCH_CRASH_SIZES=500 (or "none")
+ *   BENCH_SIZES=500  BENCH_RUNS=1  BENCH_CRASH_SIZES=500 (or "none")
  *   BENCH_UPDATE_RUNS=2,1 (without checkpoints)  BENCH_CHECKPOINT_UPDATE_RUNS=2,0
  *   BENCH_REPEATS=2  BENCH_LATENCY_MS=25  BENCH_PARALLEL=<n> (default: the engine's own, 4 × CPUs)
  *   BENCH_OUT=<dir> (default test/bench/results)
@@ -52,13 +54,13 @@ export function writeReport(results: BenchResults, outDir: string): void {
 
 async function main(): Promise<void> {
   const env = process.env;
-  const sizes = numbers(env["BENCH_SIZES"], [100, 500]);
+  const sizes = numbers(env["BENCH_SIZES"], [500]);
   const perSize = (counts: number[]) =>
     Object.fromEntries(sizes.map((n, i) => [n, counts[i] ?? counts[counts.length - 1] ?? 1]));
   const runs = perSize(
     numbers(
       env["BENCH_RUNS"],
-      sizes.map(() => 2),
+      sizes.map(() => 1),
     ),
   );
   const skipUpdates = numbers(
