@@ -129,20 +129,31 @@ export async function measureVerifyRuntimes(options: VerifyBenchOptions = {}): P
   return rows;
 }
 
-/** A Markdown section for the benchmark report. */
+/** The report section (`results.extra`): its rows also go into bench.json as its data. */
+export function verifyRuntimesSection(rows: VerifyRuntimeRow[]): {
+  title: string;
+  markdown: string[];
+  data: VerifyRuntimeRow[];
+} {
+  return {
+    title: "Verifying a 1 MiB delivery, per runtime",
+    markdown: [
+      "One key, one URL form: one HMAC-SHA1 over URL + 1 MiB per verification. Median of the repeats; ratio to Node's node:crypto path.",
+      "",
+      "| runtime | version | implementation | ms per verify | × node:crypto | timed |",
+      "| --- | --- | --- | --- | --- | --- |",
+      ...rows.map(
+        (row) =>
+          `| ${row.runtime} | ${row.version} | ${row.implementation} | ${row.msPerVerify.toFixed(2)} | ${row.ratioToNodeCrypto.toFixed(2)} | ${row.timing} |`,
+      ),
+      "",
+    ],
+    data: rows,
+  };
+}
+
+/** The same section as Markdown text, heading included. */
 export function renderVerifyRuntimes(rows: VerifyRuntimeRow[]): string {
-  const lines = [
-    "## Verifying a 1 MiB delivery, per runtime",
-    "",
-    "One key, one URL form: one HMAC-SHA1 over URL + 1 MiB per verification. Median of the repeats; ratio to Node's node:crypto path.",
-    "",
-    "| runtime | version | implementation | ms per verify | × node:crypto | timed |",
-    "| --- | --- | --- | --- | --- | --- |",
-    ...rows.map(
-      (row) =>
-        `| ${row.runtime} | ${row.version} | ${row.implementation} | ${row.msPerVerify.toFixed(2)} | ${row.ratioToNodeCrypto.toFixed(2)} | ${row.timing} |`,
-    ),
-    "",
-  ];
-  return lines.join("\n");
+  const section = verifyRuntimesSection(rows);
+  return [`## ${section.title}`, "", ...section.markdown].join("\n");
 }
