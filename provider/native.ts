@@ -5,6 +5,7 @@
  * executable `pulumi-resource-appwrite-webhooks` must be on PATH or installed as a plugin.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { suspendPromiseStacks } from "./promise-stacks";
 import { webhookProperties, type Webhook, type WebhookArgs } from "./webhook";
 
 /** The outputs `Webhook` declares, so the two classes cannot drift apart. */
@@ -15,7 +16,13 @@ type WebhookOutputs = Pick<Webhook, Exclude<keyof Webhook, keyof pulumi.CustomRe
 export interface NativeWebhook extends WebhookOutputs {}
 export class NativeWebhook extends pulumi.CustomResource {
   constructor(name: string, args: WebhookArgs, opts?: pulumi.CustomResourceOptions) {
-    super("appwrite-webhooks:index:Webhook", name, webhookProperties(args), opts);
+    const props = webhookProperties(args);
+    const restoreStacks = suspendPromiseStacks();
+    try {
+      super("appwrite-webhooks:index:Webhook", name, props, opts);
+    } finally {
+      restoreStacks();
+    }
   }
 }
 /* eslint-enable @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type */

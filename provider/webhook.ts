@@ -9,6 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { AppwriteEventName, EventValidationMode } from "./events";
+import { suspendPromiseStacks } from "./promise-stacks";
 import { SECRET_PROPERTIES, type SecretSource } from "./schema";
 import { PROVIDER_TEXT } from "./shim";
 
@@ -114,23 +115,22 @@ export class Webhook extends pulumi.CustomResource {
   declare readonly logs: pulumi.Output<string>;
 
   constructor(name: string, args: WebhookArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      TYPE_TOKEN,
-      name,
-      {
-        ...webhookProperties(args),
-        // The dynamic door's check gets no URN: the runtime takes this out of the inputs and hands
-        // it to the lifecycle as the resource's identity.
-        resourceKey: urnOf(name, opts?.parent),
-        __provider: PROVIDER_TEXT,
-      },
-      {
-        ...opts,
-        additionalSecretOutputs: [
-          ...new Set([...(opts?.additionalSecretOutputs ?? []), ...SECRET_PROPERTIES]),
-        ],
-      },
-    );
+    const props = {
+      ...webhookProperties(args),
+      // The dynamic door's check gets no URN: the runtime takes this out of the inputs and hands
+      // it to the lifecycle as the resource's identity.
+      resourceKey: urnOf(name, opts?.parent),
+      __provider: PROVIDER_TEXT,
+    };
+    const additionalSecretOutputs = [
+      ...new Set([...(opts?.additionalSecretOutputs ?? []), ...SECRET_PROPERTIES]),
+    ];
+    const restoreStacks = suspendPromiseStacks();
+    try {
+      super(TYPE_TOKEN, name, props, { ...opts, additionalSecretOutputs });
+    } finally {
+      restoreStacks();
+    }
   }
 }
 

@@ -3,7 +3,9 @@
  * previous key, and a no-change preview must still show a definite value, not `[unknown]`.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { provisionEngine, type StackFixture } from "../support/engine";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { provisionEngine, REPO_ROOT, type StackFixture } from "../support/engine";
 import { outputs, startWorld, url, webhookStack, type World } from "./fixture";
 
 let world: World;
@@ -42,6 +44,20 @@ describe("optional outputs on the real engine", () => {
       expect(exported[`${door}_previousSecret`]).toEqual({ value: null, secret: true });
       expect(exported[`${door}_secretRotatedAt`]?.value).toBeNull();
       expect(exported[`${door}_authPassword`]?.value).toBeNull();
+    }
+  });
+
+  it("each webhook keeps its source position in state, though registration drops the SDK's promise stacks", async () => {
+    // Registration runs with Error.stackTraceLimit = 0 (provider/promise-stacks.ts); the SDK's
+    // own capture of where the resource was declared must be untouched by it.
+    const { deployment } = (await fixture.stack.exportStack()) as {
+      deployment: { resources: { urn: string; sourcePosition?: string }[] };
+    };
+    const program = readFileSync(join(REPO_ROOT, "test/e2e/programs/webhooks/index.js"), "utf8");
+    const line = program.split("\n").findIndex((text) => text.includes("new DOORS[")) + 1;
+    for (const name of ["plain", "plainNative"]) {
+      const resource = deployment.resources.find((r) => r.urn.endsWith(`::${name}`));
+      expect(resource?.sourcePosition).toMatch(new RegExp(`^project:///index\\.js#${line},\\d+$`));
     }
   });
 });
