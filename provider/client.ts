@@ -17,7 +17,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
-import { Agent, errors as undiciErrors, request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { Agent, sendRequest, TIMEOUT_CODES } from "./http-transport";
 import type { Connection } from "./config";
 import { AppwriteApiError, AppwriteTransportError, hintFor, redact } from "./errors";
 import { PACKAGE_VERSION } from "./version";
@@ -375,13 +376,11 @@ export class AppwriteClient {
       headers["content-type"] = "application/json";
     }
     try {
-      const response = await request(`${endpoint}${call.path}`, {
+      const response = await sendRequest(this.agent, `${endpoint}${call.path}`, {
         method: call.method,
         headers,
         body: payload,
-        dispatcher: this.agent,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
+        timeoutMs,
       });
       const body = await response.body.text();
       return { kind: "response", status: response.statusCode, headers: response.headers, body };
@@ -491,12 +490,11 @@ export function retryAfterMs(value: string | string[] | undefined): number | und
 function networkFailure(error: unknown): Extract<Attempt, { kind: "network" }> {
   const code = errorCode(error);
   const neverSent = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"].includes(code);
-  const detail =
-    error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError
-      ? "no answer within the timeout"
-      : error instanceof Error
-        ? error.message
-        : String(error);
+  const detail = TIMEOUT_CODES.includes(code)
+    ? "no answer within the timeout"
+    : error instanceof Error
+      ? error.message
+      : String(error);
   return { kind: "network", code, detail, reachedServer: !neverSent };
 }
 

@@ -1,22 +1,19 @@
 /**
- * The Webhook lifecycle as plain async functions on plain data: check, diff, create, read,
- * update, delete. No Pulumi Outputs reach this file, and no HTTP either: calls go through
+ * The Webhook lifecycle as plain async functions on plain data: diff, create, read, update,
+ * delete (check, which loads the argument schema, is ./check). No Pulumi Outputs reach this file, and no HTTP either: calls go through
  * the client. The serialized shim loads this module at run time in the provider process.
  */
 import { AppwriteClient, type AppwriteWebhook } from "./client";
 import { invalidateProject, readWebhook } from "./batched-reads";
 import {
   MissingConnectionSettingError,
-  missingSettingMessage,
-  normalizeEndpoint,
   resolveConnection,
-  resolveSetting,
   setStackConfig,
   type Connection,
   type StackConfig,
 } from "./config";
 import { AppwriteApiError, ResourceInitError } from "./errors";
-import { validateArgs, type CheckFailure, type WebhookInputs, type WebhookState } from "./schema";
+import type { WebhookInputs, WebhookState } from "./schema";
 import {
   IDENTITY_FIELDS,
   INPUT_KEYS,
@@ -25,7 +22,6 @@ import {
   importedState,
   inputsFromState,
   isOwnFromInterruptedRun,
-  newWebhookId,
   sameEvents,
   toBody,
   toState,
@@ -35,10 +31,10 @@ import {
 
 /** The value Pulumi passes for an input that is not known yet during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const isUnknown = (value: unknown): boolean => value === UNKNOWN;
+export const isUnknown = (value: unknown): boolean => value === UNKNOWN;
 
 /** The serialized provider's own key; carried through so partial failures keep it in state. */
-const PROVIDER_KEY = "__provider";
+export const PROVIDER_KEY = "__provider";
 
 type Raw = Record<string, unknown>;
 
@@ -48,84 +44,6 @@ type Raw = Record<string, unknown>;
  */
 export function configure(settings: StackConfig, namespace?: string): void {
   setStackConfig(settings, namespace);
-}
-
-export interface CheckResult {
-  inputs: Raw;
-  failures: CheckFailure[];
-}
-
-/** What a door knows of the resource beyond its inputs. */
-export interface ResourceIdentity {
-  /** The resource's URN as the door knows it; opaque here, only hashed. */
-  resourceKey: string;
-}
-
-/**
- * Validates everything before any API call. Also fixes the two things a later step must not
- * guess: the webhook ID and the target endpoint and project (resolved from input, stack config
- * or env), so that moving a webhook shows as a replace. An undeclared ID is derived from the
- * resource and its target, so preview shows the ID that up creates, and a run that never
- * recorded its creates (killed, or without checkpoints) finds them again under the same IDs.
- */
-export function check(olds: Raw, news: Raw, resource?: ResourceIdentity): CheckResult {
-  const { [PROVIDER_KEY]: provider, ...raw } = news;
-  const { args, failures } = validateArgs(raw, isUnknown);
-  if (failures.length > 0) return { inputs: news, failures };
-  // With unknown values, zod may have dropped issues; pass the values on and check at `up`.
-  const declared: Raw = args ?? {
-    enabled: true,
-    tls: true,
-    eventValidation: "1.9.6",
-    adopt: false,
-    ...raw,
-  };
-
-  // A value that holds an unknown (a list with a computed element) reaches this point unchecked,
-  // since zod's issues on it were dropped: it is not known to be a string yet.
-  const notYetKnown = (value: unknown) =>
-    isUnknown(value) || (value !== undefined && typeof value !== "string");
-  const connectionFailures: CheckFailure[] = [];
-  const target: Raw = {};
-  for (const setting of ["endpoint", "projectId"] as const) {
-    if (notYetKnown(declared[setting])) {
-      target[setting] = UNKNOWN;
-      continue;
-    }
-    const value = resolveSetting(setting, { [setting]: declared[setting] as string | undefined });
-    if (value === undefined)
-      connectionFailures.push({ property: setting, reason: missingSettingMessage(setting) });
-    else target[setting] = setting === "endpoint" ? normalizeEndpoint(value) : value;
-  }
-  if (
-    !notYetKnown(declared.apiKey) &&
-    resolveSetting("apiKey", { apiKey: declared.apiKey as string | undefined }) === undefined
-  ) {
-    connectionFailures.push({ property: "apiKey", reason: missingSettingMessage("apiKey") });
-  }
-  if (connectionFailures.length > 0) return { inputs: news, failures: connectionFailures };
-
-  const sameTarget = olds.endpoint === target.endpoint && olds.projectId === target.projectId;
-  // An ID in state is kept (stacks from before derived IDs keep theirs); a new target gets a new one.
-  const kept = sameTarget && typeof olds.webhookId === "string" ? olds.webhookId : undefined;
-  // Resolved by now: each target setting is a string, or UNKNOWN while preview waits for it.
-  const resolved = target as { endpoint: string; projectId: string };
-  const fresh =
-    declared.webhookId === undefined && kept === undefined
-      ? newWebhookId(resolved, resource?.resourceKey, UNKNOWN)
-      : {};
-  const webhookId = declared.webhookId ?? kept ?? fresh.webhookId;
-
-  return {
-    inputs: compact({
-      ...declared,
-      ...target,
-      webhookId,
-      resourceHash: fresh.hash,
-      [PROVIDER_KEY]: provider,
-    }),
-    failures: [],
-  };
 }
 
 export interface DiffResult {

@@ -9,6 +9,7 @@
  * written by them must keep working, so they stay, each returning a promise.
  */
 import { DYNAMIC_CONFIG_NAMESPACE, settingsFrom } from "./config";
+import type { CheckResult } from "./check";
 import * as lifecycle from "./lifecycle";
 import * as stored from "./stored-lifecycle";
 
@@ -31,9 +32,11 @@ export async function configure(config: ConfigReader): Promise<void> {
  * input `resourceKey` (see webhook.ts). It is taken out here: the lifecycle gets it as the
  * resource's identity, and the checked inputs (stored in state) never hold it.
  */
-export async function check(olds: Raw, news: Raw): Promise<lifecycle.CheckResult> {
+export async function check(olds: Raw, news: Raw): Promise<CheckResult> {
   const { resourceKey, ...inputs } = news;
-  return lifecycle.check(olds, inputs, typeof resourceKey === "string" ? { resourceKey } : undefined);
+  // Loaded on the first check, so a destroy or a refresh starts without zod (see ./check).
+  const checker = await import("./check.js");
+  return checker.check(olds, inputs, typeof resourceKey === "string" ? { resourceKey } : undefined);
 }
 
 /** Diff, create, read, update and delete, with outputs as the engine stores them (shared with the plugin). */

@@ -7,6 +7,8 @@ import { z } from "zod";
 import { isValidEvent, suggestEvent, type EventValidationMode } from "./events";
 import { webhookUrlProblem } from "./url-rules";
 
+export { SECRET_PROPERTIES } from "./secret-properties";
+
 /** Appwrite's CustomId: 1–36 of [A-Za-z0-9._-], not starting with a special character. */
 export const WEBHOOK_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/;
 export const MAX_EVENTS = 100;
@@ -204,9 +206,6 @@ export const webhookComputedSchema = z.object({
   attempts: z.number().int(),
   logs: z.string(),
 });
-
-/** Properties that hold a credential: secret in state, in the package schema and on the wire. */
-export const SECRET_PROPERTIES = ["secret", "previousSecret", "authPassword", "apiKey"] as const;
 
 /** Where the current signing key came from. */
 export type SecretSource = z.infer<typeof webhookComputedSchema>["secretSource"];

@@ -10,7 +10,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AppwriteEventName, EventValidationMode } from "./events";
 import { suspendPromiseStacks } from "./promise-stacks";
-import { SECRET_PROPERTIES, type SecretSource } from "./schema";
+import type { SecretSource } from "./schema";
+import { SECRET_PROPERTIES } from "./secret-properties";
 import { PROVIDER_TEXT } from "./shim";
 
 export interface WebhookArgs {

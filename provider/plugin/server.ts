@@ -13,6 +13,7 @@ import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { SETTING_KEYS, settingsFrom } from "../config";
+import type { CheckResult } from "../check";
 import * as lifecycle from "../lifecycle";
 import * as stored from "../stored-lifecycle";
 import type { WebhookInputs, WebhookState } from "../schema";
@@ -53,7 +54,7 @@ function requireWebhookType(urnOrType: string): void {
   }
 }
 
-function checkResponse(result: lifecycle.CheckResult): proto.CheckResponse {
+function checkResponse(result: CheckResult): proto.CheckResponse {
   const response = new proto.CheckResponse();
   response.setInputs(toStruct(result.inputs));
   response.setFailuresList(
@@ -137,11 +138,13 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
   call: unimplemented("Call"),
   construct: unimplemented("Construct: it has no components"),
   list: unimplemented("List"),
-  check: unary((request: proto.CheckRequest) => {
+  check: unary(async (request: proto.CheckRequest) => {
     requireWebhookType(request.getUrn());
-    // The resource key (the URN) lets the lifecycle derive a deterministic webhook ID.
+    // Loaded on the first check (see ../check). The resource key (the URN) lets it derive a
+    // deterministic webhook ID.
+    const { check } = await import("../check.js");
     return checkResponse(
-      lifecycle.check(fromStruct(request.getOlds()), fromStruct(request.getNews()), {
+      check(fromStruct(request.getOlds()), fromStruct(request.getNews()), {
         resourceKey: request.getUrn(),
       }),
     );

@@ -11,7 +11,7 @@ import { Status } from "@pulumi/pulumi/proto/status_pb";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { AppwriteApiError, AppwriteTransportError, ResourceInitError } from "../errors";
 import { MissingConnectionSettingError } from "../config";
-import { SECRET_PROPERTIES } from "../schema";
+import { SECRET_PROPERTIES } from "../secret-properties";
 
 type Raw = Record<string, unknown>;
 

@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { check } from "../../provider/lifecycle";
+import { check } from "../../provider/check";
 import { hasUrlUserinfo } from "../../provider/url-rules";
 import { API_KEY, PROJECT_ID, startTarget, testId, type Target } from "./target";
 import { call, Cleanup, webhookBody } from "./http";

@@ -5,7 +5,7 @@
 import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { check } from "../../provider/lifecycle";
+import { check } from "../../provider/check";
 import type { WebhookInputs } from "../../provider/schema";
 
 export const PROJECT = "lifecycle";

@@ -4,7 +4,8 @@
  * with the resource's URN as `resourceKey`, then `create` with the checked inputs.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { check, create } from "../../provider/lifecycle";
+import { check } from "../../provider/check";
+import { create } from "../../provider/lifecycle";
 import type { WebhookInputs } from "../../provider/schema";
 import { startEmulator, type Emulator } from "../../emulator";
 import {

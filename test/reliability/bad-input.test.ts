@@ -22,7 +22,8 @@ import {
   renderDeclaration,
   validateRendered,
 } from "../../provider/gitops/declaration";
-import { UNKNOWN, check } from "../../provider/lifecycle";
+import { check } from "../../provider/check";
+import { UNKNOWN } from "../../provider/lifecycle";
 import { startEmulator, type Emulator } from "../../emulator";
 
 const PROJECT = "fuzz";

@@ -13,7 +13,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AppwriteClient } from "../../provider/client";
 import { ResourceInitError } from "../../provider/errors";
-import { check, create, update } from "../../provider/lifecycle";
+import { check } from "../../provider/check";
+import { create, update } from "../../provider/lifecycle";
 import type { WebhookInputs } from "../../provider/schema";
 import { startEmulator, type Emulator } from "../../emulator";
 import { sleep } from "./support";

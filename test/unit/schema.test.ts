@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setStackConfig } from "../../provider/config";
-import { UNKNOWN, check, diff } from "../../provider/lifecycle";
+import { check } from "../../provider/check";
+import { UNKNOWN, diff } from "../../provider/lifecycle";
 import type { WebhookInputs, WebhookState } from "../../provider/schema";
 
 const valid = {

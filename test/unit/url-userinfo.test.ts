@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { AppwriteWebhook } from "../../provider/client";
 import { DeclarationError, parseDeclaration, validateRendered } from "../../provider/gitops/declaration";
 import { toDeclared } from "../../provider/gitops/export";
-import { check } from "../../provider/lifecycle";
+import { check } from "../../provider/check";
 
 const PASSWORD = "pa55-w0rd-never-echoed";
 const connection = { endpoint: "https://cloud.example.com/v1", projectId: "p", apiKey: "k" };
