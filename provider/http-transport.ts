@@ -2,7 +2,7 @@
  * The parts of undici the client uses, each loaded by its own path. undici's index also loads
  * fetch, WebSocket, cookies, the mock agents and the caches: 120 ms of every provider process's
  * cold start, where these two take about 40. The lockfile pins undici, and
- * test/unit/http-transport.test.ts checks that they are the classes its index exports.
+ * test/unit/cold-start.test.ts checks that they are the classes its index exports.
  */
 import type { Agent as UndiciAgent, Dispatcher } from "undici";
 import AgentClass from "undici/lib/dispatcher/agent";

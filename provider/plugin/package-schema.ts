@@ -12,8 +12,9 @@ import { SECRET_PROPERTIES, webhookArgsSchema, webhookComputedSchema } from "../
 import { IDENTITY_FIELDS } from "../state";
 import { PACKAGE_VERSION } from "../version";
 
-export const PACKAGE_NAME = "appwrite-webhooks";
-export const WEBHOOK_TOKEN = `${PACKAGE_NAME}:index:Webhook`;
+import { PACKAGE_NAME, WEBHOOK_TOKEN } from "./tokens";
+
+export { PACKAGE_NAME, WEBHOOK_TOKEN };
 
 interface JsonSchema {
   type?: string | string[];

@@ -18,7 +18,7 @@ import * as lifecycle from "../lifecycle";
 import * as stored from "../stored-lifecycle";
 import type { WebhookInputs, WebhookState } from "../schema";
 import { PACKAGE_VERSION } from "../version";
-import { PACKAGE_NAME, WEBHOOK_TOKEN } from "./package-schema";
+import { PACKAGE_NAME, WEBHOOK_TOKEN } from "./tokens";
 import { fromStruct, toServiceError, toStruct } from "./wire";
 
 type Raw = Record<string, unknown>;

@@ -10,7 +10,14 @@ import { Status } from "@pulumi/pulumi/proto/status_pb";
 import { afterEach, describe, expect, it } from "vitest";
 import { MissingConnectionSettingError, setStackConfig, settingsFrom } from "../../provider/config";
 import { ResourceInitError } from "../../provider/errors";
-import { fromStruct, toServiceError, toStruct } from "../../provider/plugin/wire";
+import * as sdkRpc from "@pulumi/pulumi/runtime/rpc";
+import {
+  fromStruct,
+  specialSecretSig,
+  specialSigKey,
+  toServiceError,
+  toStruct,
+} from "../../provider/plugin/wire";
 
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET = "1b47061264138c4ac30d75fd1eb44270";
@@ -18,6 +25,11 @@ const SECRET = "1b47061264138c4ac30d75fd1eb44270";
 afterEach(() => setStackConfig({}));
 
 describe("plugin wire format", () => {
+  it("spells the secret signature as Pulumi's documented constants and the Node SDK's", () => {
+    expect([specialSigKey, specialSecretSig]).toEqual([SIG, SECRET]);
+    expect([sdkRpc.specialSigKey, sdkRpc.specialSecretSig]).toEqual([SIG, SECRET]);
+  });
+
   it("wraps every credential as a Pulumi secret and unwraps any envelope on the way in", () => {
     const struct = toStruct({
       name: "A",

@@ -1,8 +1,9 @@
 /**
- * The provider loads two of undici's modules by path instead of its index (provider/http-transport.ts)
- * and zod only on its first check (provider/lifecycle.ts), to keep both out of a destroy's or a
- * refresh's cold start. The modules must be the very ones undici's index exports, and a fresh
- * provider process must not load the index or zod until a check needs it.
+ * What a provider process loads before its first request, which is its cold start. The provider
+ * loads two of undici's modules by path instead of its index (provider/http-transport.ts), and
+ * zod only on its first check (provider/check.ts); the plugin also starts without the SDK's
+ * runtime. The undici modules must be the very ones its index exports, and fresh processes of
+ * both doors must not load what they do not need until a check needs it.
  */
 import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
@@ -33,5 +34,18 @@ describe("the provider's HTTP transport and lazy schema", () => {
       });`;
     const { stdout } = await run(NODE, ["-e", script], { cwd: REPO_ROOT });
     expect(JSON.parse(stdout)).toEqual({ before: { index: false, zod: false }, zodAfterCheck: true });
+  });
+
+  it("the plugin's server loads neither zod, undici's index nor the SDK's runtime", async () => {
+    const script = `
+      require("./dist/provider/plugin/server.js");
+      const loaded = (pattern) => Object.keys(require.cache).some((path) => pattern.test(path));
+      console.log(JSON.stringify({
+        zod: loaded(/node_modules[\\/]zod[\\/]/),
+        undiciIndex: loaded(/undici[\\/]index\.js$/),
+        sdkRuntime: loaded(/@pulumi[\\/]pulumi[\\/]runtime[\\/]/),
+      }));`;
+    const { stdout } = await run(NODE, ["-e", script], { cwd: REPO_ROOT });
+    expect(JSON.parse(stdout)).toEqual({ zod: false, undiciIndex: false, sdkRuntime: false });
   });
 });
