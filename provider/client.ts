@@ -19,7 +19,7 @@ import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
 import type { Dispatcher } from "undici";
 import { Agent, sendRequest, TIMEOUT_CODES } from "./http-transport";
-import type { Connection } from "./config";
+import { getConfigNamespace, type Connection } from "./config";
 import { AppwriteApiError, AppwriteTransportError, hintFor, redact } from "./errors";
 import { PACKAGE_VERSION } from "./version";
 
@@ -414,7 +414,11 @@ export class AppwriteClient {
       type = "general_route_not_found";
     }
     const message = this.redact(parsed.message || `unexpected answer`, call);
-    const hint = hintFor(type, { scope: call.scope, projectId: this.connection.projectId });
+    const hint = hintFor(type, {
+      scope: call.scope,
+      projectId: this.connection.projectId,
+      configNamespace: getConfigNamespace(),
+    });
     return new AppwriteApiError(call.operation, result.status, type, message, hint);
   }
 

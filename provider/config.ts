@@ -74,6 +74,11 @@ export function setStackConfig(config: StackConfig, namespace: string = DYNAMIC_
   configNamespace = namespace;
 }
 
+/** The namespace of the settings in force, for messages that name a config key. */
+export function getConfigNamespace(): string {
+  return configNamespace;
+}
+
 export function getStackConfig(): Readonly<StackConfig> {
   return stackConfig;
 }

@@ -13,14 +13,21 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
   return result;
 }
 
+export interface HintContext {
+  scope: string;
+  projectId: string;
+  /** The stack-config namespace the door reads (`appwrite` or `appwrite-webhooks`). */
+  configNamespace: string;
+}
+
 /** What to do about an Appwrite error type, keyed by `type`. */
-const HINTS: Record<string, (context: { scope: string; projectId: string }) => string> = {
+const HINTS: Record<string, (context: HintContext) => string> = {
   general_unauthorized_scope: ({ scope }) =>
     `the API key lacks the ${scope} scope; add it to the key in the Appwrite console (Overview → API keys)`,
-  user_unauthorized: ({ projectId }) =>
-    `the API key is not valid for project "${projectId}"; check appwrite:apiKey / APPWRITE_API_KEY`,
-  project_id_missing: ({ projectId }) =>
-    `the API key belongs to another project than "${projectId}"; check appwrite:projectId / APPWRITE_PROJECT_ID`,
+  user_unauthorized: ({ projectId, configNamespace }) =>
+    `the API key is not valid for project "${projectId}"; check ${configNamespace}:apiKey / APPWRITE_API_KEY`,
+  project_id_missing: ({ projectId, configNamespace }) =>
+    `the API key belongs to another project than "${projectId}"; check ${configNamespace}:projectId / APPWRITE_PROJECT_ID`,
   project_not_found: ({ projectId }) =>
     `no project "${projectId}" exists on this server; check the project ID`,
   project_key_expired: () => "the API key has expired; create a new key in the Appwrite console",
@@ -51,7 +58,7 @@ export class AppwriteApiError extends Error {
   }
 }
 
-export function hintFor(type: string, context: { scope: string; projectId: string }): string | undefined {
+export function hintFor(type: string, context: HintContext): string | undefined {
   return HINTS[type]?.(context);
 }
 

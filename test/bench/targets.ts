@@ -116,27 +116,10 @@ export function evaluateTargets(results: BenchResults): Target[] {
     where: native ? `N=${big.n}` : "native door not run",
   });
   // Cold start is judged on refresh and destroy, whose first provider call is the first request;
-  // in up the first request also waits for the program and the engine's queue.
-  const colds = results.sizes.flatMap((s) => {
-    const cell = cellOf(s, "dynamic", "checkpoints") ?? cellOf(s, "dynamic", "skip");
-    return (["refresh", "destroy"] as const).flatMap((op) => {
-      const cold = cell?.ours[op].coldStartMs;
-      return cold ? [{ n: s.n, op, cold }] : [];
-    });
-  });
-  const worst = colds.reduce<(typeof colds)[number] | undefined>(
-    (w, item) => (!w || item.cold.median > w.cold.median ? item : w),
-    undefined,
-  );
-  targets.push({
-    target:
-      "provider cold start ≤ 300 ms (plugin launch → first request; worst median of refresh and destroy)",
-    measured: worst?.cold.median ?? Number.NaN,
-    limit: 300,
-    unit: "ms",
-    met: worst !== undefined && worst.cold.median <= 300,
-    where: worst ? `dynamic door, ${worst.op}, N=${worst.n}, ${worst.cold.n} samples` : "no request made",
-  });
+  // in up the first request also waits for the program and the engine's queue. Each door is its
+  // own row: the dynamic door's process is Pulumi's dynamic-provider host, which loads the whole
+  // Node SDK before it takes a call (the require profile measures that load), then ours.
+  for (const door of ["dynamic", "native"] as const) targets.push(coldStartTarget(results, door));
   const crash = big.crash.find((c) => c.door === "dynamic");
   targets.push({
     target: "a killed `up` without checkpoints leaves no orphan after the next `up`",
@@ -148,4 +131,32 @@ export function evaluateTargets(results: BenchResults): Target[] {
   });
   for (const target of targets) if (target.limit > 0) target.ratio = target.measured / target.limit;
   return targets;
+}
+
+function coldStartTarget(results: BenchResults, door: "dynamic" | "native"): Target {
+  const colds = results.sizes.flatMap((s) => {
+    const cell = cellOf(s, door, "checkpoints") ?? cellOf(s, door, "skip");
+    return (["refresh", "destroy"] as const).flatMap((op) => {
+      // The native plugin has no launcher script: the engine starts it directly.
+      const cold = door === "native" ? cell?.ours[op].providerToFirstRequestMs : cell?.ours[op].coldStartMs;
+      return cold ? [{ n: s.n, op, cold }] : [];
+    });
+  });
+  const worst = colds.reduce<(typeof colds)[number] | undefined>(
+    (w, item) => (!w || item.cold.median > w.cold.median ? item : w),
+    undefined,
+  );
+  const sdk = results.requireProfile?.pulumiSdkMs.median;
+  const sdkNote =
+    door === "dynamic" && sdk !== undefined ? `; Pulumi's SDK alone loads in ${sdk.toFixed(0)} ms` : "";
+  return {
+    target: `${door} door: provider cold start ≤ 300 ms (plugin launch → first request; worst median of refresh and destroy)`,
+    measured: worst?.cold.median ?? Number.NaN,
+    limit: 300,
+    unit: "ms",
+    met: worst !== undefined && worst.cold.median <= 300,
+    where: worst
+      ? `${worst.op}, N=${worst.n}, ${worst.cold.n} samples${sdkNote}`
+      : `${door} door not run, or no request made`,
+  };
 }

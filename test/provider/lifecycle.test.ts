@@ -339,7 +339,14 @@ describe("errors name the fix and never the secrets", () => {
 
   it("an unknown key", async () => {
     await expect(create({ ...inputs(), apiKey: "standard_wrong" })).rejects.toThrow(
-      /user_unauthorized.*not valid for project/,
+      /user_unauthorized.*not valid for project .*check appwrite:apiKey \/ APPWRITE_API_KEY/,
+    );
+  });
+
+  it("the fix names the config key of the door in use", async () => {
+    setStackConfig({}, "appwrite-webhooks");
+    await expect(create({ ...inputs(), apiKey: "standard_wrong" })).rejects.toThrow(
+      /check appwrite-webhooks:apiKey \/ APPWRITE_API_KEY/,
     );
   });
 
