@@ -16,9 +16,8 @@
  *   by the server, when a rotation does not name one.
  */
 import { randomBytes } from "node:crypto";
-import { availableParallelism } from "node:os";
 import type { Dispatcher } from "undici";
-import { Agent, sendRequest, TIMEOUT_CODES } from "./http-transport";
+import { agentFor, sendAttempt, type Agent, type Attempt } from "./http-transport";
 import { getConfigNamespace, type Connection } from "./config";
 import { AppwriteApiError, AppwriteTransportError, hintFor, redact } from "./errors";
 import { PACKAGE_VERSION } from "./version";
@@ -77,14 +76,6 @@ const MAX_RETRIES = 5;
 const BASE_DELAY_MS = 200;
 /** Cap on one wait, including a server's Retry-After, so a bad header cannot stall `up` for hours. */
 const MAX_DELAY_MS = 30_000;
-/**
- * Connections per origin: at least the engine's default parallelism (4 × cores), since each
- * parallel step holds a connection for its call; more sockets than that only cost the server
- * file descriptors.
- */
-export const CONNECTIONS_PER_ORIGIN = Math.max(16, 4 * availableParallelism());
-/** Idle sockets live this long, so the steps of one `pulumi up` reuse them. */
-const KEEP_ALIVE_MS = 30_000;
 /** Response-model names of 1.9.x; without the header a newer server may rename fields again. */
 const RESPONSE_FORMAT = "1.9.6";
 const USER_AGENT = "pulumi-appwrite-webhooks";
@@ -98,23 +89,6 @@ const RETRYABLE_STATUS = new Set([408, 500, 502, 503, 504]);
  */
 export const SENSITIVE_HEADERS = ["x-appwrite-key", "authorization", "cookie"] as const;
 
-const agents = new Map<string, Agent>();
-
-/** One pool per TLS policy; undici keeps a pool per origin inside each agent. */
-function agentFor(selfSigned: boolean): Agent {
-  const key = selfSigned ? "self-signed" : "verified";
-  let agent = agents.get(key);
-  if (!agent) {
-    agent = new Agent({
-      connections: CONNECTIONS_PER_ORIGIN,
-      keepAliveTimeout: KEEP_ALIVE_MS,
-      connect: { rejectUnauthorized: !selfSigned },
-    });
-    agents.set(key, agent);
-  }
-  return agent;
-}
-
 interface Call {
   /** Human wording for errors: "create webhook hooks-1". */
   operation: string;
@@ -127,10 +101,6 @@ interface Call {
   /** Secret values in the body, redacted from any error text (a proxy may echo the request). */
   sensitive?: readonly (string | undefined)[];
 }
-
-type Attempt =
-  | { kind: "response"; status: number; headers: Record<string, string | string[] | undefined>; body: string }
-  | { kind: "network"; code: string; detail: string; reachedServer: boolean };
 
 export interface ClientOptions {
   /** Called for each retry, with a message free of secrets. */
@@ -375,18 +345,12 @@ export class AppwriteClient {
       payload = JSON.stringify(call.body);
       headers["content-type"] = "application/json";
     }
-    try {
-      const response = await sendRequest(this.agent, `${endpoint}${call.path}`, {
-        method: call.method,
-        headers,
-        body: payload,
-        timeoutMs,
-      });
-      const body = await response.body.text();
-      return { kind: "response", status: response.statusCode, headers: response.headers, body };
-    } catch (error) {
-      return networkFailure(error);
-    }
+    return sendAttempt(this.agent, `${endpoint}${call.path}`, {
+      method: call.method,
+      headers,
+      body: payload,
+      timeoutMs,
+    });
   }
 
   /** Waits before the next attempt: Retry-After when the server sent one, else full jitter. */
@@ -485,29 +449,4 @@ export function retryAfterMs(value: string | string[] | undefined): number | und
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(raw);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-/**
- * Classifies a failed request. `reachedServer` is false only when the request provably never
- * left: the connection was refused or never opened. Anything else may have been processed.
- */
-function networkFailure(error: unknown): Extract<Attempt, { kind: "network" }> {
-  const code = errorCode(error);
-  const neverSent = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"].includes(code);
-  const detail = TIMEOUT_CODES.includes(code)
-    ? "no answer within the timeout"
-    : error instanceof Error
-      ? error.message
-      : String(error);
-  return { kind: "network", code, detail, reachedServer: !neverSent };
-}
-
-function errorCode(error: unknown): string {
-  if (error && typeof error === "object") {
-    const direct = (error as { code?: unknown }).code;
-    const cause = (error as { cause?: { code?: unknown } }).cause?.code;
-    if (typeof cause === "string" && (direct === undefined || direct === "UND_ERR_SOCKET")) return cause;
-    if (typeof direct === "string") return direct;
-  }
-  return "UNKNOWN";
 }

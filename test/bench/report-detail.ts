@@ -1,5 +1,5 @@
 /** The report's detail sections: requests, state, peak RSS, the provider process, CPU. */
-import { CONNECTIONS_PER_ORIGIN } from "../../provider/client";
+import { CONNECTIONS_PER_ORIGIN } from "../../provider/http-transport";
 import { API_PHASES } from "./api-floor";
 import type { BenchResults, CellResult } from "./bench";
 import { ENGINE_OPS } from "./harness";
