@@ -19,6 +19,7 @@ import {
   INPUT_KEYS,
   WEBHOOK_FIELDS,
   compact,
+  hasBody,
   importedState,
   inputsFromState,
   isOwnFromInterruptedRun,
@@ -177,7 +178,9 @@ async function converge(
   const id = inputs.webhookId;
   let current = existing;
   try {
-    current = await client.update(id, toBody(inputs));
+    // A webhook left by a killed run usually has the declared state already: no PUT then.
+    const body = toBody(inputs);
+    if (!hasBody(existing, body)) current = await client.update(id, body);
     const rotated = await client.updateSecret(id, inputs.secret);
     const secret: SecretFacts = {
       secret: rotated.secret,

@@ -137,6 +137,19 @@ export function toBody(inputs: Pick<WebhookInputs, (typeof WEBHOOK_FIELDS)[numbe
   };
 }
 
+/** Whether a webhook on the server already has every field `body` would set (so a PUT would change nothing). */
+export function hasBody(existing: AppwriteWebhook, body: WebhookBody): boolean {
+  return (
+    existing.name === body.name &&
+    existing.url === body.url &&
+    sameEvents(existing.events, body.events) &&
+    existing.enabled === body.enabled &&
+    existing.tls === body.tls &&
+    existing.authUsername === (body.authUsername ?? "") &&
+    existing.authPassword === (body.authPassword ?? "")
+  );
+}
+
 /** Same events regardless of order and duplicates: Appwrite matches them as a set. */
 export function sameEvents(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
   const left = new Set(a ?? []);

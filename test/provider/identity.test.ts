@@ -119,13 +119,31 @@ describe("create after an interrupted run", () => {
   it("a 409 on its derived ID for its own declared webhook adopts it with a key that verifies a delivery", async () => {
     // The killed run: its POST landed, its answer (with the only copy of the key) never got to state.
     const lost = await create(checked(key));
+    emulator.resetCounters();
     const { id, outs } = await create(checked(key));
+    // Its POST (409), the read that recognises it, and the key: it already had the declared state.
+    expect(emulator.counters()).toMatchObject({
+      total: 3,
+      "POST /v1/webhooks": 1,
+      "GET /v1/webhooks/:id": 1,
+      "PATCH /v1/webhooks/:id/secret": 1,
+    });
     expect(id).toBe(lost.id);
     expect(emulator.webhooks(PROJECT)).toHaveLength(1);
     expect(outs.secret).not.toBe(lost.outs.secret);
     expect(emulator.webhooks(PROJECT)[0]?.secret).toBe(outs.secret);
     expect(outs).not.toHaveProperty("resourceHash");
     expect(await deliverySignedWith(outs.url, outs.secret)).toBe(true);
+  });
+
+  it("a webhook of its own that differs in a field the match does not look at is set back by one PUT", async () => {
+    const lost = await create(checked(key));
+    emulator.updateWebhook(lost.id, { enabled: false });
+    emulator.resetCounters();
+    const { outs } = await create(checked(key));
+    expect(emulator.counters()).toMatchObject({ total: 4, "PUT /v1/webhooks/:id": 1 });
+    expect(outs.enabled).toBe(true);
+    expect(emulator.webhooks(PROJECT)[0]).toMatchObject({ enabled: true, secret: outs.secret });
   });
 
   it("a 409 on its derived ID for a webhook that does not match the declaration stays a conflict", async () => {
