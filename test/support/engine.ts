@@ -16,7 +16,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, PulumiCommand, type ConfigMap, type Stack } from "@pulumi/pulumi/automation";
 
 export const REPO_ROOT = resolve(__dirname, "..", "..");
 /** Stack working copies live inside the repository, so the program resolves this package by self-reference. */
@@ -129,10 +129,11 @@ export async function openStack(options: StackOptions): Promise<StackFixture> {
     { stackName: options.stackName ?? "e2e", workDir },
     { pulumiCommand, envVars: env, pulumiHome: env.PULUMI_HOME },
   );
-  for (const [key, value] of Object.entries(options.config ?? {})) await stack.setConfig(key, { value });
-  for (const [key, value] of Object.entries(options.secretConfig ?? {})) {
-    await stack.setConfig(key, { value, secret: true });
-  }
+  // One `pulumi config set-all` for the whole config: each CLI call costs about 0.3 s here.
+  const config: ConfigMap = {};
+  for (const [key, value] of Object.entries(options.config ?? {})) config[key] = { value };
+  for (const [key, value] of Object.entries(options.secretConfig ?? {})) config[key] = { value, secret: true };
+  if (Object.keys(config).length > 0) await stack.setAllConfig(config);
   return {
     stack,
     workDir,
