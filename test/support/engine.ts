@@ -92,6 +92,11 @@ export interface StackFixture {
   env: Record<string, string>;
   /** Destroys what is left and removes the stack, the working copy and the backend. */
   dispose(): Promise<void>;
+  /**
+   * Removes the working copy and the backend without destroying: only for a stack whose server
+   * is thrown away with it, where a destroy would prove nothing and cost a delete per webhook.
+   */
+  discard(): void;
 }
 
 export const PASSPHRASE = "e2e-passphrase";
@@ -132,8 +137,13 @@ export async function openStack(options: StackOptions): Promise<StackFixture> {
   // One `pulumi config set-all` for the whole config: each CLI call costs about 0.3 s here.
   const config: ConfigMap = {};
   for (const [key, value] of Object.entries(options.config ?? {})) config[key] = { value };
-  for (const [key, value] of Object.entries(options.secretConfig ?? {})) config[key] = { value, secret: true };
+  for (const [key, value] of Object.entries(options.secretConfig ?? {}))
+    config[key] = { value, secret: true };
   if (Object.keys(config).length > 0) await stack.setAllConfig(config);
+  const removeCopies = () => {
+    if (!options.inPlace) rmSync(workDir, { recursive: true, force: true });
+    rmSync(backendDir, { recursive: true, force: true });
+  };
   return {
     stack,
     workDir,
@@ -144,10 +154,10 @@ export async function openStack(options: StackOptions): Promise<StackFixture> {
         await stack.destroy({ onOutput: () => undefined });
         await stack.workspace.removeStack(stack.name);
       } finally {
-        if (!options.inPlace) rmSync(workDir, { recursive: true, force: true });
-        rmSync(backendDir, { recursive: true, force: true });
+        removeCopies();
       }
     },
+    discard: removeCopies,
   };
 }
 
