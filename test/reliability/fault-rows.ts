@@ -134,7 +134,7 @@ export async function writeResults(results: Results): Promise<void> {
     `Real Pulumi engine against the emulator; client timeout ${TIMEOUT_SECONDS} s (stack config`,
     "`appwrite:httpTimeoutSeconds`, `appwrite-webhooks:httpTimeoutSeconds`). Each cell: outcome, retries the provider logged",
     '("retrying <op> after …" lines in the engine output), and the requests the server received',
-    "for the operation. After every cell the project held exactly the declared webhooks, state",
+    "for the operation. After every cell each project held exactly the declared webhooks, state",
     "matched them, and every key in state verified a real signed delivery.",
     "",
     "Each row's webhook lives in an Appwrite project of its own, with a second webhook that no",
