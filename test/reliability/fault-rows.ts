@@ -28,21 +28,22 @@ export const METHOD: Record<Op, string> = {
   delete: "DELETE",
 };
 
-export type FaultMatch = { method: string; path: RegExp; projectId: string; count: number | null };
+/** Where a row's fault is aimed: one operation's calls in one lane's project. */
+export type LaneMatch = { method: string; path: RegExp; projectId: string; count: number | null };
 
 export interface Row {
   key: string;
   label: string;
   /** How many requests a transient burst affects. */
   burst: number;
-  fault(match: FaultMatch): FaultSpec;
+  fault(match: LaneMatch): FaultSpec;
   /** What a persistent fault's error must say besides the operation. */
   persistentError: RegExp;
 }
 
 const status =
   (code: number, retryAfter?: number) =>
-  (match: FaultMatch): FaultSpec => ({
+  (match: LaneMatch): FaultSpec => ({
     kind: "status",
     status: code,
     ...(retryAfter === undefined ? {} : { retryAfter }),
