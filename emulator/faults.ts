@@ -1,5 +1,5 @@
 /**
- * Fault injection: the next N requests matching a method and path misbehave in a chosen way,
+ * Fault injection: the next N requests matching a method, path and project misbehave in a chosen way,
  * so clients can be tested against latency, error statuses (with Retry-After), connections
  * reset before an answer, and the nastiest case for an idempotency-minded client: the write
  * happened but the answer never arrived (commit-then-drop).
@@ -36,10 +36,11 @@ export class FaultRegistry {
   }
 
   /** The first active fault matching the request; consumes one of its uses. */
-  take(method: string, path: string): FaultSpec | undefined {
+  take(method: string, path: string, projectId: string): FaultSpec | undefined {
     for (const fault of this.faults) {
       const { spec } = fault;
       if (spec.method !== undefined && spec.method.toUpperCase() !== method) continue;
+      if (spec.projectId !== undefined && spec.projectId !== projectId) continue;
       if (
         spec.path instanceof RegExp
           ? !spec.path.test(path)
@@ -64,6 +65,8 @@ export class FaultRegistry {
 }
 
 function validateFault(spec: FaultSpec): void {
+  if (spec.projectId !== undefined && (typeof spec.projectId !== "string" || spec.projectId === ""))
+    throw new Error("projectId must be a non-empty string");
   if (spec.count !== undefined && spec.count !== null && !(spec.count > 0))
     throw new Error("count must be positive");
   switch (spec.kind) {

@@ -142,7 +142,7 @@ async function handleRequest(core: EmulatorCore, req: IncomingMessage, res: Serv
   }
 
   await sleep(core.settings.latencyMs);
-  const fault = core.faults.take(method, path);
+  const fault = core.faults.take(method, path, header(req, "x-appwrite-project"));
   if (fault?.kind === "latency") await sleep(fault.latencyMs);
   if (fault?.kind === "reset") {
     req.socket.destroy();

@@ -160,6 +160,12 @@ export interface FaultMatch {
   method?: string;
   /** A path prefix (string) or a RegExp tested against the path; any API path when omitted. */
   path?: string | RegExp;
+  /**
+   * Only requests for this project (the X-Appwrite-Project header); any project when omitted. Lets
+   * a test aim a fault at one client among several sharing the emulator, even on a route such as
+   * `POST /v1/webhooks` or a list, whose path names no webhook.
+   */
+  projectId?: string;
   /** How many matching requests to affect; until cleared when omitted, null or Infinity. */
   count?: number | null;
 }

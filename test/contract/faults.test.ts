@@ -9,7 +9,15 @@ import { startEmulator } from "../../emulator";
 import { EmulatorControlClient, EmulatorControlError } from "../../emulator/control-client";
 import { body, call, Cleanup, createWebhook, ERROR_KEYS, errorOf, webhookBody } from "./http";
 import { startReceiver } from "./receiver";
-import { emulatorOf, isRealAppwrite, startTarget, testId, type Target } from "./target";
+import {
+  API_KEY,
+  emulatorOf,
+  isRealAppwrite,
+  OTHER_PROJECT_ID,
+  startTarget,
+  testId,
+  type Target,
+} from "./target";
 
 let target: Target;
 const cleanup = new Cleanup();
@@ -126,6 +134,28 @@ describe("faults", () => {
       expect((await call(target, "GET", `/webhooks/${id}`)).status).toBe(200);
       emulator.clearFaults();
       expect((await call(target, "PATCH", `/webhooks/${id}/secret`, { body: {} })).status).toBe(200);
+    },
+  );
+
+  it.skipIf(isRealAppwrite)(
+    "matches by project (X-Appwrite-Project), so a fault aims at one project's calls on a shared route",
+    async () => {
+      const emulator = emulatorOf(target);
+      emulator.injectFault({
+        kind: "status",
+        status: 503,
+        method: "GET",
+        projectId: OTHER_PROJECT_ID,
+        count: 1,
+      });
+      // The target's own project is not affected, and does not use up the fault.
+      expect((await call(target, "GET", "/webhooks")).status).toBe(200);
+      const other = { project: OTHER_PROJECT_ID, key: `${API_KEY}-other` };
+      expect((await call(target, "GET", "/webhooks", other)).status).toBe(503);
+      expect((await call(target, "GET", "/webhooks", other)).status).toBe(200);
+      expect(() => emulator.injectFault({ kind: "reset", projectId: "" })).toThrow(
+        "projectId must be a non-empty string",
+      );
     },
   );
 

@@ -57,6 +57,7 @@ export async function webhookStack(
       "appwrite:projectId": PROJECT,
       "appwrite-webhooks:endpoint": world.emulator.endpoint,
       "appwrite-webhooks:projectId": PROJECT,
+      "e2e:webhooks": JSON.stringify(webhooks),
     },
     secretConfig: {
       "appwrite:apiKey": API_KEY,
@@ -65,7 +66,6 @@ export async function webhookStack(
     },
     env,
   });
-  await declare(fixture.stack, webhooks);
   return fixture;
 }
 

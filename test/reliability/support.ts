@@ -23,6 +23,8 @@ export interface EngineRun {
   retries: string[];
   /** Diagnostics of severity error, as the engine printed them. */
   errors: string[];
+  /** The same errors with the URN of the resource each one is about ("" for the update's own). */
+  errorsByUrn: Array<{ urn: string; message: string }>;
   error?: Error;
   ms: number;
 }
@@ -42,13 +44,16 @@ export async function engine(
   let output = "";
   const retries: string[] = [];
   const errors: string[] = [];
+  const errorsByUrn: EngineRun["errorsByUrn"] = [];
   const onEvent = (event: EngineEvent) => {
     const diagnostic = event.diagnosticEvent;
     if (!diagnostic) return;
     for (const line of diagnostic.message.split("\n")) {
       if (/pulumi-appwrite-webhooks: retrying /.test(line)) retries.push(line.trim());
     }
-    if (diagnostic.severity === "error") errors.push(diagnostic.message);
+    if (diagnostic.severity !== "error") return;
+    errors.push(diagnostic.message);
+    errorsByUrn.push({ urn: diagnostic.urn ?? "", message: diagnostic.message });
   };
   const all = { onOutput: (text: string) => (output += text), onEvent, ...options };
   const started = Date.now();
@@ -57,9 +62,9 @@ export async function engine(
     else if (command === "refresh") await stack.refresh(all);
     else if (command === "destroy") await stack.destroy(all);
     else await stack.preview(all);
-    return { output, retries, errors, ms: Date.now() - started };
+    return { output, retries, errors, errorsByUrn, ms: Date.now() - started };
   } catch (error) {
-    return { output, retries, errors, error: error as Error, ms: Date.now() - started };
+    return { output, retries, errors, errorsByUrn, error: error as Error, ms: Date.now() - started };
   }
 }
 
@@ -122,14 +127,14 @@ export interface Declared {
  * state names the same webhooks with the same fields and the key the server signs with; and an
  * event emitted now reaches the local receiver signed so that the state's key verifies it
  * (HMAC-SHA1, base64, over the decoded URL and the raw body, computed here with node:crypto).
- * `fixtures` are the stacks that together own the project's webhooks.
+ * `fixtures` are the stacks that together own the webhooks of `projects` (one or several).
  */
 export async function assertConverged(
   world: World,
   fixtures: Array<{ stack: Stack; declared: Record<string, Declared> }>,
-  project = PROJECT,
+  projects: string | readonly string[] = PROJECT,
 ): Promise<void> {
-  const live = world.emulator.webhooks(project);
+  const live = [projects].flat().flatMap((project) => world.emulator.webhooks(project));
   const states = (await Promise.all(fixtures.map(({ stack }) => webhookStates(stack)))).flat();
   const declared = fixtures.flatMap(({ declared: byName }) => Object.values(byName));
 
@@ -155,19 +160,24 @@ export async function assertConverged(
     });
     expect(new Set(state.outputs.events as string[])).toEqual(new Set(webhook?.events));
   }
-  await assertDeliveriesVerify(world, states, project);
+  await assertDeliveriesVerify(world, states, projects);
 }
 
-/** Emits one event every declared webhook subscribes to and verifies each delivery with the state's key. */
+/**
+ * Emits one event (in each project) every declared webhook subscribes to and verifies each
+ * delivery with the state's key.
+ */
 export async function assertDeliveriesVerify(
   world: World,
   states: WebhookStateEntry[],
-  project = PROJECT,
+  projects: string | readonly string[] = PROJECT,
 ): Promise<void> {
   const enabled = states.filter((state) => state.outputs.enabled !== false);
   if (enabled.length === 0) return;
   const before = world.receiver.received.length;
-  await world.emulator.emit({ projectId: project, event: "users.u1.create", payload: { $id: "u1" } });
+  for (const project of [projects].flat()) {
+    await world.emulator.emit({ projectId: project, event: "users.u1.create", payload: { $id: "u1" } });
+  }
   const received = world.receiver.received.slice(before);
   for (const state of enabled) {
     const url = String(state.outputs.url);
