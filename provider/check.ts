@@ -76,20 +76,13 @@ export function check(olds: Raw, news: Raw, resource?: ResourceIdentity): CheckR
       ? newWebhookId(resolved, resource?.resourceKey, UNKNOWN)
       : {};
   const webhookId = declared.webhookId ?? kept ?? fresh.webhookId;
-  // A kept derived ID keeps the hash it was derived from, so the checked inputs equal the stored
-  // ones when nothing changed: the engine writes a checkpoint for every "same" resource whose
-  // inputs differ from state (at 500 webhooks, 8 s of a no-change preview, and a no-change up).
-  const keptHash =
-    declared.webhookId === undefined && kept !== undefined && typeof olds.resourceHash === "string"
-      ? olds.resourceHash
-      : undefined;
 
   return {
     inputs: compact({
       ...declared,
       ...target,
       webhookId,
-      resourceHash: fresh.hash ?? keptHash,
+      resourceHash: fresh.hash,
       [PROVIDER_KEY]: provider,
     }),
     failures: [],
