@@ -166,6 +166,17 @@ describe("create after an interrupted run", () => {
     expect(emulator.webhooks(PROJECT)[0]?.secret).toBe(first.outs.secret);
   });
 
+  it("a forced replace of a derived ID, checked against the old inputs as the engine passes them, stays a conflict", async () => {
+    // `pulumi up --replace` checks with the old inputs, which hold the hash the first check
+    // derived, and creates before it deletes: taking the webhook over would let that delete
+    // remove the replacement's webhook.
+    const storedInputs = checked(key);
+    expect(storedInputs.resourceHash).toEqual(expect.any(String));
+    const first = await create({ ...storedInputs });
+    await expect(create(checked(key, {}, { ...storedInputs }))).rejects.toThrow(/already exists/);
+    expect(emulator.webhooks(PROJECT)[0]?.secret).toBe(first.outs.secret);
+  });
+
   it("an ID taken in another project of the server keeps the other-project message", async () => {
     const elsewhere = checked(key, {}, {}, { projectId: OTHER_PROJECT, apiKey: `${API_KEY}-other` });
     await create({ ...elsewhere });
