@@ -6,6 +6,7 @@
  */
 import { missingSettingMessage, normalizeEndpoint, resolveSetting } from "./config";
 import { isUnknown, PROVIDER_KEY, UNKNOWN } from "./lifecycle";
+import { ARG_DEFAULTS } from "./arg-defaults";
 import { validateArgs, type CheckFailure } from "./schema";
 import { compact, newWebhookId } from "./state";
 
@@ -34,13 +35,7 @@ export function check(olds: Raw, news: Raw, resource?: ResourceIdentity): CheckR
   const { args, failures } = validateArgs(raw, isUnknown);
   if (failures.length > 0) return { inputs: news, failures };
   // With unknown values, zod may have dropped issues; pass the values on and check at `up`.
-  const declared: Raw = args ?? {
-    enabled: true,
-    tls: true,
-    eventValidation: "1.9.6",
-    adopt: false,
-    ...raw,
-  };
+  const declared: Raw = args ?? { ...ARG_DEFAULTS, ...raw };
 
   // A value that holds an unknown (a list with a computed element) reaches this point unchecked,
   // since zod's issues on it were dropped: it is not known to be a string yet.

@@ -4,6 +4,7 @@
  * derive from it, and `check` turns its issues into Pulumi check failures, one per property.
  */
 import { z } from "zod";
+import { ARG_DEFAULTS } from "./arg-defaults";
 import { isValidEvent, suggestEvent, type EventValidationMode } from "./events";
 import { webhookUrlProblem } from "./url-rules";
 
@@ -102,9 +103,8 @@ export const webhookArgsSchema = z
           error: "events must be a list of strings",
         })
         .max(MAX_EVENTS, { message: `events must have at most ${MAX_EVENTS} entries (Appwrite's limit)` }),
-      enabled: booleanField("enabled").default(true),
-      // Secure by default: Appwrite's own default is tls=false (certificates not verified).
-      tls: booleanField("tls").default(true),
+      enabled: booleanField("enabled").default(ARG_DEFAULTS.enabled),
+      tls: booleanField("tls").default(ARG_DEFAULTS.tls),
       // 255, not the API's 256: the value lives in a 255-character column and 256 fails as a 500.
       authUsername: text(
         "authUsername",
@@ -130,8 +130,8 @@ export const webhookArgsSchema = z
         .string({ error: "apiKey must be a string" })
         .min(1, { message: "apiKey must not be empty" })
         .optional(),
-      eventValidation: eventValidationSchema.default("1.9.6"),
-      adopt: booleanField("adopt").default(false),
+      eventValidation: eventValidationSchema.default(ARG_DEFAULTS.eventValidation),
+      adopt: booleanField("adopt").default(ARG_DEFAULTS.adopt),
     },
     {
       error: (issue) =>

@@ -3,6 +3,7 @@
  * Kept apart from the lifecycle so that each lifecycle step reads as the API calls it makes.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { ARG_DEFAULTS } from "./arg-defaults";
 import type { AppwriteWebhook, WebhookBody } from "./client";
 import type { SecretSource, WebhookInputs, WebhookState } from "./schema";
 
@@ -269,8 +270,8 @@ export function importedState(
     webhookId: webhook.$id,
     endpoint: target.endpoint,
     projectId: target.projectId,
-    eventValidation: "1.9.6",
-    adopt: false,
+    eventValidation: ARG_DEFAULTS.eventValidation,
+    adopt: ARG_DEFAULTS.adopt,
     secret: "",
     secretSource: "unknown",
   } as WebhookState;
