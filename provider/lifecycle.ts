@@ -1,7 +1,8 @@
 /**
  * The Webhook lifecycle as plain async functions on plain data: diff, create, read, update,
- * delete (check, which loads the argument schema, is ./check). No Pulumi Outputs reach this file, and no HTTP either: calls go through
- * the client. The serialized shim loads this module at run time in the provider process.
+ * delete (check, which loads the argument schema, is ./check). No Pulumi Outputs reach this
+ * file, and no HTTP either: calls go through the client. The serialized shim loads this module
+ * at run time in the provider process.
  */
 import { AppwriteClient, type AppwriteWebhook } from "./client";
 import { invalidateProject, readWebhook } from "./batched-reads";

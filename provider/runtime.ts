@@ -34,9 +34,7 @@ export async function configure(config: ConfigReader): Promise<void> {
  */
 export async function check(olds: Raw, news: Raw): Promise<CheckResult> {
   const { resourceKey, ...inputs } = news;
-  // Loaded on the first check, so a destroy or a refresh starts without zod (see ./check).
-  const checker = await import("./check.js");
-  return checker.check(olds, inputs, typeof resourceKey === "string" ? { resourceKey } : undefined);
+  return stored.check(olds, inputs, typeof resourceKey === "string" ? { resourceKey } : undefined);
 }
 
 /** Diff, create, read, update and delete, with outputs as the engine stores them (shared with the plugin). */

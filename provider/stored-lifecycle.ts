@@ -4,8 +4,10 @@
  * none (`toStoredOutputs`), because during a preview the Node SDK shows a declared output that
  * is missing from state as unknown, and an "Undefined value" warning on `up`. So outputs are
  * filled on the way out and the nulls dropped on the way in, here once for the dynamic door
- * (./runtime) and the plugin door (./plugin/server) alike.
+ * (./runtime) and the plugin door (./plugin/server) alike. Check is here too, for the one lazy
+ * load both doors share.
  */
+import type * as Checker from "./check";
 import { ResourceInitError } from "./errors";
 import * as lifecycle from "./lifecycle";
 import type { WebhookInputs, WebhookState } from "./schema";
@@ -18,6 +20,21 @@ function storedFailure(error: unknown): unknown {
   return error instanceof ResourceInitError
     ? new ResourceInitError(error.message, error.id, stored(error.properties))
     : error;
+}
+
+let checker: Promise<typeof Checker> | undefined;
+
+/**
+ * `check` from ./check, loaded on the first call: a destroy or a refresh never checks, so its
+ * cold start never loads zod.
+ */
+export async function check(
+  olds: Raw,
+  news: Raw,
+  resource?: Checker.ResourceIdentity,
+): Promise<Checker.CheckResult> {
+  checker ??= import("./check.js");
+  return (await checker).check(olds, news, resource);
 }
 
 export async function diff(

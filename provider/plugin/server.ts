@@ -140,11 +140,9 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
   list: unimplemented("List"),
   check: unary(async (request: proto.CheckRequest) => {
     requireWebhookType(request.getUrn());
-    // Loaded on the first check (see ../check). The resource key (the URN) lets it derive a
-    // deterministic webhook ID.
-    const { check } = await import("../check.js");
+    // The resource key (the URN) lets check derive a deterministic webhook ID.
     return checkResponse(
-      check(fromStruct(request.getOlds()), fromStruct(request.getNews()), {
+      await stored.check(fromStruct(request.getOlds()), fromStruct(request.getNews()), {
         resourceKey: request.getUrn(),
       }),
     );
