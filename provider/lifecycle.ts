@@ -119,11 +119,24 @@ function connect(target: Partial<WebhookInputs>): { client: AppwriteClient; conn
 }
 
 /** A client for a step that writes: cached lists of the project are dropped first. */
-function clientFor(target: Partial<WebhookInputs>): AppwriteClient {
-  const { client, connection } = connect(target);
-  invalidateProject(connection);
-  return client;
+function clientFor(target: Partial<WebhookInputs>): { client: AppwriteClient; connection: Connection } {
+  const connected = connect(target);
+  invalidateProject(connected.connection);
+  return connected;
 }
+
+/**
+ * Webhooks that a create in this provider process took over (adopted, or found as its own from
+ * an interrupted run), by server and ID: each now belongs to the resource that took it over.
+ * A replace that creates before it deletes (`pulumi up --replace`, a tainted resource) checks
+ * the new resource afresh, so it derives the ID it already has, meets its own webhook, and takes
+ * it over; the old resource's delete of that ID then comes in the same deployment, through the
+ * same provider process, and must leave the webhook to its replacement. So does the delete of a
+ * renamed resource whose successor adopted its webhook. Webhook IDs are unique per server, hence
+ * the endpoint in the key.
+ */
+const takenOver = new Set<string>();
+const ownerKey = (connection: Connection, id: string): string => JSON.stringify([connection.endpoint, id]);
 
 const now = (): string => new Date().toISOString();
 
@@ -133,7 +146,7 @@ export interface CreateResult {
 }
 
 export async function create(inputs: WebhookInputs & Raw): Promise<CreateResult> {
-  const client = clientFor(inputs);
+  const { client, connection } = clientFor(inputs);
   const id = inputs.webhookId;
   let created: AppwriteWebhook;
   let recovered: boolean;
@@ -143,14 +156,24 @@ export async function create(inputs: WebhookInputs & Raw): Promise<CreateResult>
     recovered = outcome.recoveredAfterLostResponse;
   } catch (error) {
     if (error instanceof AppwriteApiError && error.type === "webhook_already_exists") {
-      if (inputs.adopt) return adopt(client, inputs);
       const existing = await client.find(id);
-      if (existing && isOwnFromInterruptedRun(inputs, existing)) {
+      if (existing && inputs.adopt) {
+        takenOver.add(ownerKey(connection, id));
         console.error(
-          `pulumi-appwrite-webhooks: webhook ${id} was created by an earlier run that did not record it; ` +
+          `pulumi-appwrite-webhooks: adopting existing webhook ${id}; its signing key is ` +
+            (inputs.secret ? "set to the declared secret" : "rotated") +
+            ". Receivers need the new key (see the secret output).",
+        );
+        return converge(client, inputs, existing, "adopted");
+      }
+      if (existing && isOwnFromInterruptedRun(inputs, existing)) {
+        takenOver.add(ownerKey(connection, id));
+        console.error(
+          `pulumi-appwrite-webhooks: webhook ${id} already exists under this resource's own ID ` +
+            "(left by a run that did not record it, or the webhook this resource replaces); " +
             "taking it over and setting its signing key",
         );
-        return converge(client, inputs, existing, "created by an interrupted run");
+        return converge(client, inputs, existing, "this resource's own");
       }
       throw alreadyExistsError(inputs, existing);
     }
@@ -204,17 +227,6 @@ async function converge(
   }
 }
 
-async function adopt(client: AppwriteClient, inputs: WebhookInputs & Raw): Promise<CreateResult> {
-  const existing = await client.find(inputs.webhookId);
-  if (!existing) throw alreadyExistsError(inputs, existing);
-  console.error(
-    `pulumi-appwrite-webhooks: adopting existing webhook ${inputs.webhookId}; its signing key is ` +
-      (inputs.secret ? "set to the declared secret" : "rotated") +
-      ". Receivers need the new key (see the secret output).",
-  );
-  return converge(client, inputs, existing, "adopted");
-}
-
 /** `existing` is the webhook under that ID in this project, if any (a 409 without one: another project has it). */
 function alreadyExistsError(inputs: WebhookInputs, existing: AppwriteWebhook | undefined): Error {
   const ours = existing !== undefined;
@@ -264,7 +276,7 @@ export async function update(
   olds: WebhookState,
   news: WebhookInputs & Raw,
 ): Promise<UpdateResult> {
-  const client = clientFor(news);
+  const { client } = clientFor(news);
   // Computed fields come from the old state, every input from the new one, so an optional
   // input the program dropped leaves state too. The key in force is still the old one.
   const computed = Object.fromEntries(
@@ -329,9 +341,19 @@ export async function update(
   }
 }
 
-/** DELETE; a webhook that is already gone counts as deleted. */
+/**
+ * DELETE; a webhook that is already gone counts as deleted. One that a create of this run took
+ * over belongs to that create's resource: this delete is of the state entry it replaced.
+ */
 export async function remove(id: string, props: WebhookState): Promise<void> {
-  await clientFor(props).delete(id);
+  const { client, connection } = clientFor(props);
+  if (takenOver.delete(ownerKey(connection, id))) {
+    console.error(
+      `pulumi-appwrite-webhooks: webhook ${id} was taken over by its replacement in this run; leaving it in place`,
+    );
+    return;
+  }
+  await client.delete(id);
 }
 
 export { MissingConnectionSettingError };

@@ -89,10 +89,9 @@ export function deriveWebhookId(hash: string, endpoint: string, projectId: strin
 /**
  * The ID of a resource that has none yet, derived from `resourceKey` and the target; `unknown` is
  * the value preview passes for what is not known yet (then the ID is not known either). `hash`
- * goes into the checked inputs only here: it is how create recognises a webhook of its own from an
- * interrupted run. A kept ID never carries it, so a forced replace that reuses the ID still meets
- * the conflict instead of adopting the webhook the replace is about to delete. Without a key (a
- * caller that names no resource) the ID is random, as before derived IDs.
+ * goes into the checked inputs with it: it is how create recognises a webhook of its own, and
+ * later checks keep it beside the kept ID. Without a key (a caller that names no resource) the
+ * ID is random, as before derived IDs.
  */
 export function newWebhookId(
   target: { endpoint: string; projectId: string },
@@ -106,9 +105,10 @@ export function newWebhookId(
 }
 
 /**
- * A 409 on the ID this resource derived (not declared, not kept from state), for a webhook that
- * has the declared name, URL and events, is this resource's own create from a run that died
- * before recording it: the ID is a digest of this resource and its target, so no other resource
+ * A 409 on the ID this resource derived (not declared), for a webhook that has the declared name,
+ * URL and events, is this resource's own: created by a run that died before recording it, or the
+ * webhook of the old resource a replace is creating over (the lifecycle then keeps that delete
+ * from removing it). The ID is a digest of this resource and its target, so no other resource
  * makes it. Anything else is someone else's webhook and stays a conflict.
  */
 export function isOwnFromInterruptedRun(

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { check } from "../../provider/check";
-import { create } from "../../provider/lifecycle";
+import { create, remove } from "../../provider/lifecycle";
 import type { WebhookInputs } from "../../provider/schema";
 import { startEmulator, type Emulator } from "../../emulator";
 import {
@@ -157,24 +157,42 @@ describe("create after an interrupted run", () => {
     expect(emulator.webhooks(PROJECT)[0]?.secret).toBe(first.outs.secret);
   });
 
-  it("a 409 on a declared or kept ID is never taken over, even when it matches", async () => {
+  it("a 409 on a declared ID, or on one kept from state without its hash, is never taken over, even when it matches", async () => {
     const first = await create(checked(key, { webhookId: "declared-id" }));
     await expect(create(checked(key, { webhookId: "declared-id" }))).rejects.toThrow(/already exists/);
-    // A forced replace re-checks with the old state: the kept ID must not adopt the webhook the
-    // replace is about to delete.
+    // An ID kept from state without a hash (a stack from before derived IDs, whose IDs were
+    // random) says nothing of whose the webhook is.
     await expect(create(checked(key, {}, { ...first.outs }))).rejects.toThrow(/already exists/);
     expect(emulator.webhooks(PROJECT)[0]?.secret).toBe(first.outs.secret);
   });
 
-  it("a forced replace of a derived ID, checked against the old inputs as the engine passes them, stays a conflict", async () => {
-    // `pulumi up --replace` checks with the old inputs, which hold the hash the first check
-    // derived, and creates before it deletes: taking the webhook over would let that delete
-    // remove the replacement's webhook.
-    const storedInputs = checked(key);
-    expect(storedInputs.resourceHash).toEqual(expect.any(String));
-    const first = await create({ ...storedInputs });
-    await expect(create(checked(key, {}, { ...storedInputs }))).rejects.toThrow(/already exists/);
-    expect(emulator.webhooks(PROJECT)[0]?.secret).toBe(first.outs.secret);
+  it("a replace that creates before it deletes keeps the webhook: the old resource's delete leaves it to its replacement", async () => {
+    // How the engine runs `pulumi up --replace` (and a tainted resource):
+    // the replacement is checked without olds, so it derives the ID it already has, and is
+    // created before the old resource is deleted, all through one provider process.
+    const replaced = urn("dev", "shop", "replaced");
+    const old = await create(checked(replaced));
+    const replacement = await create(checked(replaced));
+    expect(replacement.id).toBe(old.id);
+    await remove(old.id, old.outs);
+    expect(emulator.webhooks(PROJECT).map((w) => [w.$id, w.secret])).toEqual([
+      [old.id, replacement.outs.secret],
+    ]);
+    expect(await deliverySignedWith(replacement.outs.url, replacement.outs.secret)).toBe(true);
+    // Only that one delete is left out: the replacement's own delete removes the webhook.
+    await remove(replacement.id, replacement.outs);
+    expect(emulator.webhooks(PROJECT)).toEqual([]);
+  });
+
+  it("adopt keeps the webhook in the same way, when a renamed resource takes over the webhook of the one it replaces", async () => {
+    const before = await create(checked(urn("dev", "shop", "old-name"), { webhookId: "renamed-hook" }));
+    const after = await create(
+      checked(urn("dev", "shop", "new-name"), { webhookId: "renamed-hook", adopt: true }),
+    );
+    await remove(before.id, before.outs);
+    expect(emulator.webhooks(PROJECT).map((w) => [w.$id, w.secret])).toEqual([
+      ["renamed-hook", after.outs.secret],
+    ]);
   });
 
   it("an ID taken in another project of the server keeps the other-project message", async () => {
