@@ -71,13 +71,21 @@ export function check(olds: Raw, news: Raw, resource?: ResourceIdentity): CheckR
       ? newWebhookId(resolved, resource?.resourceKey, UNKNOWN)
       : {};
   const webhookId = declared.webhookId ?? kept ?? fresh.webhookId;
+  // A kept derived ID keeps the hash it was derived from, so that when nothing changed the checked
+  // inputs equal the stored ones: the engine rewrites the whole checkpoint for every unchanged
+  // resource whose checked inputs differ from state (at 500 webhooks, most of a no-change preview).
+  // Every replace is checked without olds, so this never reaches a replacement's create.
+  const keptHash =
+    declared.webhookId === undefined && kept !== undefined && typeof olds.resourceHash === "string"
+      ? olds.resourceHash
+      : undefined;
 
   return {
     inputs: compact({
       ...declared,
       ...target,
       webhookId,
-      resourceHash: fresh.hash,
+      resourceHash: fresh.hash ?? keptHash,
       [PROVIDER_KEY]: provider,
     }),
     failures: [],

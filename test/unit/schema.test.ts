@@ -73,6 +73,17 @@ describe("check: one failure per bad property, naming the rule", () => {
     const moved = check(first, { ...connection, projectId: "p2", ...valid }).inputs;
     expect(moved.webhookId).not.toBe(first.webhookId);
   });
+
+  it("returns the stored inputs unchanged when nothing changed, so the engine writes no checkpoint", () => {
+    // Pulumi rewrites the checkpoint for every unchanged resource whose checked inputs differ from
+    // state (backend/snapshot.go, sameSnapshotMutation.mustWrite): the derived ID's hash included.
+    const identity = { resourceKey: "urn:pulumi:dev::shop::appwrite:Webhook::orders" };
+    const first = check({}, { ...connection, ...valid }, identity).inputs;
+    expect(first.resourceHash).toEqual(expect.any(String));
+    expect(check(first, { ...connection, ...valid }, identity).inputs).toEqual(first);
+    const declared = check(first, { ...connection, ...valid, webhookId: "declared-id" }, identity).inputs;
+    expect(declared).not.toHaveProperty("resourceHash");
+  });
 });
 
 describe("check: connection settings", () => {
