@@ -61,6 +61,15 @@ describe(`benchmark smoke run (N = ${N}, one run, dynamic door, checkpoints)`, (
     }
   });
 
+  it("the request floor ran: one bare POST per create and one DELETE per delete", () => {
+    const requests = Object.fromEntries(
+      size.samples.requestFloor.map((sample) => [sample.op, sample.requests]),
+    );
+    expect(requests["up"]).toMatchObject({ "POST /v1/webhooks": N, total: N });
+    expect(requests["destroy"]).toMatchObject({ "DELETE /v1/webhooks/:id": N, total: N });
+    expect(size.requestFloor?.destroy.median).toBeGreaterThan(0);
+  });
+
   it("the floors ran: no request from the no-op program, N calls per SDK phase", () => {
     for (const sample of size.samples.commands.filter((s) => s.side === "floor")) {
       expect(sample.requests["total"], sample.op).toBe(0);

@@ -12,6 +12,7 @@ import {
   nativePluginDir,
   programEnv,
   PROGRAMS,
+  REQUEST_FLOOR_PROGRAM,
   type Door,
   type Mode,
   type Program,
@@ -29,6 +30,7 @@ import {
   type StateMetrics,
 } from "./harness";
 import { describeMachine, profileRequire, type Machine, type RequireProfile } from "./machine";
+import { REQUEST_FLOOR_OPS, runRequestFloor } from "./request-floor";
 import type { ProcessRole } from "./proc";
 import { stat, statOf, type Stat } from "./stats";
 
@@ -112,7 +114,9 @@ export interface SizeResult {
   cells: CellResult[];
   crash: CrashResult[];
   api: Record<ApiPhase, ApiSummary>;
-  samples: { commands: TaggedSample[]; api: ApiSample[] };
+  /** The one-request dynamic provider without checkpoints (./request-floor), when the dynamic door ran. */
+  requestFloor?: Record<(typeof REQUEST_FLOOR_OPS)[number], Stat>;
+  samples: { commands: TaggedSample[]; api: ApiSample[]; requestFloor: CommandSample[] };
 }
 
 export interface BenchResults {
@@ -228,6 +232,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       const states = new Map<string, StateMetrics[]>();
       const crashSamples = new Map<Door, CrashSample[]>();
       const api: ApiSample[] = [];
+      const requestFloor: CommandSample[] = [];
       const updateRuns = (mode: Mode) => Math.min(runs, options.updateRuns?.[mode]?.[n] ?? runs);
       try {
         for (const door of options.doors) {
@@ -235,6 +240,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             const program = PROGRAMS[door][side];
             stacks.set(program, await openBenchStack(world, program, n, programEnv(program, bin, pluginDir)));
           }
+        }
+        if (options.doors.includes("dynamic")) {
+          stacks.set(REQUEST_FLOOR_PROGRAM, await openBenchStack(world, REQUEST_FLOOR_PROGRAM, n));
         }
         for (let run = 0; run < runs; run++) {
           for (const mode of options.modes) {
@@ -272,6 +280,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
               );
             }
           }
+          const oneFetch = stacks.get(REQUEST_FLOOR_PROGRAM);
+          if (oneFetch) {
+            const samples = await runRequestFloor(world, oneFetch, n, parallel);
+            requestFloor.push(...samples);
+            log(
+              `N=${n} run ${run + 1}/${runs} request floor: ${samples.map((s) => `${s.op} ${(s.ms / 1000).toFixed(1)} s`).join(", ")}`,
+            );
+          }
           api.push(...(await runApiFloor(world, n, parallel, `${n}r${run}`)));
         }
       } finally {
@@ -300,7 +316,17 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         cells,
         crash: [...crashSamples].map(([door, samples]) => summarizeCrash(door, n, samples)),
         api: summarizeApi(api),
-        samples: { commands, api },
+        ...(requestFloor.length > 0
+          ? {
+              requestFloor: Object.fromEntries(
+                REQUEST_FLOOR_OPS.map((op) => [
+                  op,
+                  stat(requestFloor.filter((s) => s.op === op).map((s) => s.ms)),
+                ]),
+              ) as Record<(typeof REQUEST_FLOOR_OPS)[number], Stat>,
+            }
+          : {}),
+        samples: { commands, api, requestFloor },
       });
     }
   } finally {

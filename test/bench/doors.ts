@@ -20,7 +20,10 @@ export const MODES = ["checkpoints", "skip"] as const;
 export type Mode = (typeof MODES)[number];
 export type Side = "ours" | "floor";
 
-export type Program = "webhooks" | "noop" | "native" | "native-noop";
+export type Program = "webhooks" | "noop" | "native" | "native-noop" | "one-fetch";
+
+/** The request floor's program (./request-floor): one bare API call per create and delete. */
+export const REQUEST_FLOOR_PROGRAM: Program = "one-fetch";
 
 export const PROGRAMS: Record<Door, Record<Side, Program>> = {
   dynamic: { ours: "webhooks", floor: "noop" },
@@ -33,6 +36,7 @@ export const RESOURCE_TYPE: Record<Program, string> = {
   noop: "pulumi-nodejs:dynamic/bench:Noop",
   native: "appwrite-webhooks:index:Webhook",
   "native-noop": "benchnoop:index:Noop",
+  "one-fetch": "pulumi-nodejs:dynamic/bench:OneFetch",
 };
 
 export const NATIVE_PLUGIN = "pulumi-resource-appwrite-webhooks";

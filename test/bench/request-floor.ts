@@ -1,0 +1,35 @@
+/**
+ * The request floor: `up` and `destroy` of N resources of a dynamic provider that sends one bare
+ * request per create and per delete and does nothing else (../programs/one-fetch), without
+ * checkpoints. It is the least any dynamic provider can take for those commands on this engine
+ * and machine, so beside it the no-op floor shows what the requests alone cost, and ours shows
+ * what our provider adds to them.
+ */
+import type { OpMap } from "@pulumi/pulumi/automation";
+import { setMode, timeCommand, type BenchStack, type BenchWorld, type CommandSample } from "./harness";
+
+export const REQUEST_FLOOR_OPS = ["up", "destroy"] as const;
+
+function expectCount(op: string, changes: OpMap | undefined, key: keyof OpMap, n: number): OpMap {
+  const got = changes?.[key] ?? 0;
+  if (got !== n)
+    throw new Error(`bench: request floor ${op} should ${key} ${n} resources, the engine reports ${got}`);
+  return changes ?? {};
+}
+
+export async function runRequestFloor(
+  world: BenchWorld,
+  fixture: BenchStack,
+  n: number,
+  parallel: number,
+): Promise<CommandSample[]> {
+  const quiet = { onOutput: () => undefined, parallel };
+  setMode(fixture, "skip");
+  const up = await timeCommand(world, fixture, "up", async () =>
+    expectCount("up", (await fixture.stack.up(quiet)).summary.resourceChanges, "create", n + 1),
+  );
+  const destroy = await timeCommand(world, fixture, "destroy", async () =>
+    expectCount("destroy", (await fixture.stack.destroy(quiet)).summary.resourceChanges, "delete", n + 1),
+  );
+  return [up, destroy];
+}
