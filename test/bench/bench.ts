@@ -30,7 +30,7 @@ import {
   type StateMetrics,
 } from "./harness";
 import { describeMachine, profileRequire, type Machine, type RequireProfile } from "./machine";
-import { REQUEST_FLOOR_OPS, runRequestFloor } from "./request-floor";
+import { REQUEST_FLOOR_OPS, requestFloorEnv, runRequestFloor } from "./request-floor";
 import type { ProcessRole } from "./proc";
 import { stat, statOf, type Stat } from "./stats";
 
@@ -242,7 +242,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
           }
         }
         if (options.doors.includes("dynamic")) {
-          stacks.set(REQUEST_FLOOR_PROGRAM, await openBenchStack(world, REQUEST_FLOOR_PROGRAM, n));
+          stacks.set(
+            REQUEST_FLOOR_PROGRAM,
+            await openBenchStack(world, REQUEST_FLOOR_PROGRAM, n, requestFloorEnv(world)),
+          );
         }
         for (let run = 0; run < runs; run++) {
           for (const mode of options.modes) {

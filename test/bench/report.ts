@@ -99,9 +99,10 @@ function latencyBound(results: BenchResults): string[] {
     `Requests alone: ${big.n} requests × ${latencyMs} ms ÷ ${parallel} in flight = ${num(requestsSeconds, 2)} s, ` +
       "the least time one request per webhook takes at the engine's parallelism, whatever the provider does. " +
       "Where it exceeds the room a 1.5× target leaves above the floor, the target is met only if the engine " +
-      "overlaps those requests with its own work. The request floor is a dynamic provider that sends one bare " +
-      "request per create and per delete and does nothing else (test/bench/programs/one-fetch), in the same " +
-      "run: no dynamic provider takes less, so ours ÷ request floor is what our provider adds to its requests.",
+      "overlaps those requests with its own work. The request floor, in the same run, is the least a dynamic " +
+      "provider can do: one bare request per create and per delete through undici, nothing else, nothing in " +
+      "state beyond the webhook's fields (test/bench/programs/one-fetch). A target it misses too is out of " +
+      "reach of any dynamic provider here; ours ÷ request floor is what our provider adds to its requests.",
     "",
     row([
       "command",

@@ -6,9 +6,24 @@
  * what our provider adds to them.
  */
 import type { OpMap } from "@pulumi/pulumi/automation";
-import { setMode, timeCommand, type BenchStack, type BenchWorld, type CommandSample } from "./harness";
+import {
+  API_KEY,
+  PROJECT,
+  setMode,
+  timeCommand,
+  type BenchStack,
+  type BenchWorld,
+  type CommandSample,
+} from "./harness";
 
 export const REQUEST_FLOOR_OPS = ["up", "destroy"] as const;
+
+/** The target, in the provider's environment rather than in inputs: nothing but the webhook's fields in state. */
+export const requestFloorEnv = (world: BenchWorld): Record<string, string> => ({
+  ONE_FETCH_ENDPOINT: world.endpoint,
+  ONE_FETCH_PROJECT: PROJECT,
+  ONE_FETCH_API_KEY: API_KEY,
+});
 
 function expectCount(op: string, changes: OpMap | undefined, key: keyof OpMap, n: number): OpMap {
   const got = changes?.[key] ?? 0;

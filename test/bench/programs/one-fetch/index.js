@@ -1,22 +1,25 @@
 "use strict";
 // The request floor: the benchmark's program shape with the least a dynamic provider can do
-// against the API. Create and delete each send one bare request with Node's fetch; there is no
-// check, no retry, no secret kept, no error handling beyond the status. What separates this from
-// the no-op floor is the requests alone, so `ours ÷ this` is what our provider adds to them.
+// against the API. Create and delete each send one bare request through undici (keep-alive, as
+// every client here) to the target in the provider's environment; there is no check, no retry,
+// no secret kept, no error handling beyond the status, and no input beyond the webhook's own
+// fields. What separates it from the no-op floor is the requests alone.
 const pulumi = require("@pulumi/pulumi");
 
-async function call(target, method, path, body) {
-  const response = await fetch(`${target.endpoint}${path}`, {
+async function call(method, path, body) {
+  const { request } = require("undici");
+  const env = process.env;
+  const response = await request(`${env.ONE_FETCH_ENDPOINT}${path}`, {
     method,
     headers: {
       "content-type": "application/json",
-      "x-appwrite-project": target.projectId,
-      "x-appwrite-key": target.apiKey,
+      "x-appwrite-project": env.ONE_FETCH_PROJECT,
+      "x-appwrite-key": env.ONE_FETCH_API_KEY,
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  await response.arrayBuffer();
-  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status}`);
+  await response.body.dump();
+  if (response.statusCode >= 300) throw new Error(`${method} ${path}: HTTP ${response.statusCode}`);
 }
 
 const oneFetch = {
@@ -27,9 +30,14 @@ const oneFetch = {
     return { changes: false };
   },
   async create(inputs) {
-    const { name, url, events } = inputs;
-    await call(inputs, "POST", "/webhooks", { webhookId: inputs.webhookId, name, url, events });
-    return { id: inputs.webhookId, outs: inputs };
+    const id = `one-fetch-${inputs.index}`;
+    await call("POST", "/webhooks", {
+      webhookId: id,
+      name: inputs.name,
+      url: inputs.url,
+      events: inputs.events,
+    });
+    return { id, outs: inputs };
   },
   async read(id, props) {
     return { id, props };
@@ -37,8 +45,8 @@ const oneFetch = {
   async update(_id, _olds, news) {
     return { outs: news };
   },
-  async delete(id, props) {
-    await call(props, "DELETE", `/webhooks/${id}`);
+  async delete(id) {
+    await call("DELETE", `/webhooks/${id}`);
   },
 };
 
@@ -48,18 +56,11 @@ class OneFetch extends pulumi.dynamic.Resource {
   }
 }
 
-const appwrite = new pulumi.Config("appwrite");
-const target = {
-  endpoint: appwrite.require("endpoint"),
-  projectId: appwrite.require("projectId"),
-  apiKey: appwrite.requireSecret("apiKey"),
-};
 const count = new pulumi.Config("bench").requireNumber("count");
 
 for (let i = 0; i < count; i++) {
   new OneFetch(`wh-${i}`, {
-    ...target,
-    webhookId: `one-fetch-${i}`,
+    index: i,
     name: `bench ${i} g0`,
     url: `https://hooks.example.com/bench/${i}`,
     events: ["users.*.create", "users.*.delete"],
