@@ -158,22 +158,20 @@ export async function create(inputs: WebhookInputs & Raw): Promise<CreateResult>
     if (error instanceof AppwriteApiError && error.type === "webhook_already_exists") {
       const existing = await client.find(id);
       if (existing && inputs.adopt) {
-        takenOver.add(ownerKey(connection, id));
         console.error(
           `pulumi-appwrite-webhooks: adopting existing webhook ${id}; its signing key is ` +
             (inputs.secret ? "set to the declared secret" : "rotated") +
             ". Receivers need the new key (see the secret output).",
         );
-        return converge(client, inputs, existing, "adopted");
+        return takeOver(client, connection, inputs, existing, "adopted");
       }
       if (existing && isOwnFromInterruptedRun(inputs, existing)) {
-        takenOver.add(ownerKey(connection, id));
         console.error(
           `pulumi-appwrite-webhooks: webhook ${id} already exists under this resource's own ID ` +
             "(left by a run that did not record it, or the webhook this resource replaces); " +
             "taking it over and setting its signing key",
         );
-        return converge(client, inputs, existing, "this resource's own");
+        return takeOver(client, connection, inputs, existing, "this resource's own");
       }
       throw alreadyExistsError(inputs, existing);
     }
@@ -186,6 +184,18 @@ export async function create(inputs: WebhookInputs & Raw): Promise<CreateResult>
   // The POST was written but its answer, with the only copy of a generated key, was lost.
   // Make state certain: send the desired state again and set the key we will record.
   return converge(client, inputs, created, "the create request's answer was lost");
+}
+
+/** Makes an existing webhook this resource's, recorded so that a delete in this run leaves it alone. */
+function takeOver(
+  client: AppwriteClient,
+  connection: Connection,
+  inputs: WebhookInputs & Raw,
+  existing: AppwriteWebhook,
+  why: string,
+): Promise<CreateResult> {
+  takenOver.add(ownerKey(connection, inputs.webhookId));
+  return converge(client, inputs, existing, why);
 }
 
 /**
