@@ -164,7 +164,8 @@ export interface CycleResult {
   state: StateMetrics;
 }
 
-function expectChanges(op: EngineOp, changes: OpMap | undefined, key: string, n: number): void {
+/** Aborts the bench when the engine did not change exactly `n` resources the way `key` names. */
+export function expectChanges(op: EngineOp, changes: OpMap | undefined, key: string, n: number): void {
   const got = changes?.[key as keyof OpMap] ?? 0;
   if (got !== n) throw new Error(`bench: ${op} should ${key} ${n} resources, the engine reports ${got}`);
 }

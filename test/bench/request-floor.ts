@@ -5,9 +5,9 @@
  * and machine, so beside it the no-op floor shows what the requests alone cost, and ours shows
  * what our provider adds to them.
  */
-import type { OpMap } from "@pulumi/pulumi/automation";
 import {
   API_KEY,
+  expectChanges,
   PROJECT,
   setMode,
   timeCommand,
@@ -25,13 +25,6 @@ export const requestFloorEnv = (world: BenchWorld): Record<string, string> => ({
   ONE_FETCH_API_KEY: API_KEY,
 });
 
-function expectCount(op: string, changes: OpMap | undefined, key: keyof OpMap, n: number): OpMap {
-  const got = changes?.[key] ?? 0;
-  if (got !== n)
-    throw new Error(`bench: request floor ${op} should ${key} ${n} resources, the engine reports ${got}`);
-  return changes ?? {};
-}
-
 export async function runRequestFloor(
   world: BenchWorld,
   fixture: BenchStack,
@@ -40,11 +33,15 @@ export async function runRequestFloor(
 ): Promise<CommandSample[]> {
   const quiet = { onOutput: () => undefined, parallel };
   setMode(fixture, "skip");
-  const up = await timeCommand(world, fixture, "up", async () =>
-    expectCount("up", (await fixture.stack.up(quiet)).summary.resourceChanges, "create", n + 1),
-  );
-  const destroy = await timeCommand(world, fixture, "destroy", async () =>
-    expectCount("destroy", (await fixture.stack.destroy(quiet)).summary.resourceChanges, "delete", n + 1),
-  );
+  const up = await timeCommand(world, fixture, "up", async () => {
+    const changes = (await fixture.stack.up(quiet)).summary.resourceChanges;
+    expectChanges("up", changes, "create", n + 1);
+    return changes;
+  });
+  const destroy = await timeCommand(world, fixture, "destroy", async () => {
+    const changes = (await fixture.stack.destroy(quiet)).summary.resourceChanges;
+    expectChanges("destroy", changes, "delete", n + 1);
+    return changes;
+  });
   return [up, destroy];
 }
