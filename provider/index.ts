@@ -26,7 +26,10 @@ export { defineWebhooks, type DefineWebhooksOptions, type DeclarationSource } fr
 export { cloneWebhooks, ClonePolicyError, type CloneOptions, type CloneSecretPolicy } from "./gitops/clone";
 export {
   verifyWebhookSignature,
+  webhookSecretsProblem,
   DEFAULT_PREVIOUS_SECRET_WINDOW_SECONDS,
+  MIN_SECRET_LENGTH,
+  MAX_SECRET_LENGTH,
   type VerifyInput,
   type VerifyResult,
   type VerifyFailureReason,

@@ -7,7 +7,14 @@
  * Order matters: verifying parsed-then-reserialized JSON cannot work (PHP's json_encode escapes
  * `/` and non-ASCII, JSON.stringify does not), so nothing is parsed before the bytes check out.
  */
-import type { SecretLabel, SignatureUrlMode, VerifyFailureReason, VerifyResult } from "./signature-types";
+import { webhookSecretsProblem } from "./signature-rules";
+import type {
+  SecretLabel,
+  SignatureUrlMode,
+  VerifyFailureReason,
+  VerifyResult,
+  WebhookSecrets,
+} from "./signature-types";
 
 /** Appwrite payloads are one model document; 1 MiB leaves room for large ones and caps memory per request. */
 export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
@@ -38,6 +45,11 @@ export interface WebhookRejection {
   /** The code sent in the JSON body. */
   error: string;
   reason?: VerifyFailureReason;
+  /**
+   * For `invalid-secrets`: which key or field is misconfigured and the rule it breaks, so the
+   * operator reads it in the sender's delivery log too. Never a key: the rules name, not quote.
+   */
+  problem?: string;
 }
 
 /** What went wrong before the signature could be checked: the body itself. */
@@ -53,17 +65,29 @@ const BODY_REJECTIONS: Record<BodyFailureReason, WebhookRejection> = {
   "body-read-failed": { status: 400, error: "body_read_failed" },
 };
 
+/** Reasons that are the receiver's own configuration, which no sender can fix. */
+const MISCONFIGURED: ReadonlySet<VerifyFailureReason> = new Set([
+  "no-secrets",
+  "invalid-secrets",
+  "invalid-input",
+]);
+
 /**
  * The status and JSON error for a refusal: 401 for what a sender got wrong; 500 for a receiver
- * misconfiguration the sender cannot fix; the body failures as their own codes.
+ * misconfiguration the sender cannot fix (with the problem, when the check gave one); the body
+ * failures as their own codes.
  */
-export function rejectionFor(reason: RejectionReason): WebhookRejection {
+export function rejectionFor(reason: RejectionReason, problem?: string): WebhookRejection {
   if (Object.hasOwn(BODY_REJECTIONS, reason)) return BODY_REJECTIONS[reason as BodyFailureReason];
   const signatureReason = reason as VerifyFailureReason;
-  const misconfigured = signatureReason === "no-secrets" || signatureReason === "invalid-input";
-  return misconfigured
-    ? { status: 500, error: "receiver_misconfigured", reason: signatureReason }
-    : { status: 401, error: "invalid_signature", reason: signatureReason };
+  if (!MISCONFIGURED.has(signatureReason))
+    return { status: 401, error: "invalid_signature", reason: signatureReason };
+  const rejection: WebhookRejection = {
+    status: 500,
+    error: "receiver_misconfigured",
+    reason: signatureReason,
+  };
+  return problem === undefined ? rejection : { ...rejection, problem };
 }
 
 export const METHOD_NOT_ALLOWED: WebhookRejection = { status: 405, error: "method_not_allowed" };
@@ -77,12 +101,12 @@ export const ANSWER_HEADERS = {
 
 /**
  * The status and JSON text of an answer: 200 `{"received":true}` without a rejection, else the
- * rejection's `{ error, reason? }`, which holds no secret and no signature.
+ * rejection's `{ error, reason?, problem? }`, which holds no secret and no signature.
  */
 export function answerFor(rejection?: WebhookRejection): { status: number; json: string } {
   if (!rejection) return { status: 200, json: JSON.stringify({ received: true }) };
-  const { status, error, reason } = rejection;
-  return { status, json: JSON.stringify(reason ? { error, reason } : { error }) };
+  const { status, error, reason, problem } = rejection;
+  return { status, json: JSON.stringify({ error, reason, problem }) };
 }
 
 function isHeaderGetter(headers: HeaderSource): headers is HeaderGetter {
@@ -151,10 +175,13 @@ export interface DeliveryOf<Bytes extends Uint8Array> {
   urlMode: SignatureUrlMode;
 }
 
-/** Checks that fail at startup; otherwise they would surface as a 413 or 500 on every delivery. */
+/**
+ * Checks that fail at startup; otherwise they would surface as a 413 or 500 on every delivery.
+ * Fixed keys are checked here too; keys from getSecrets can only be checked per delivery.
+ */
 export function checkReceiverOptions(
   where: string,
-  options: { maxBodyBytes?: number | undefined; secrets?: unknown; getSecrets?: unknown },
+  options: { maxBodyBytes?: number | undefined; secrets?: WebhookSecrets | undefined; getSecrets?: unknown },
 ): number {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!(Number.isSafeInteger(limit) && limit >= 0))
@@ -162,20 +189,22 @@ export function checkReceiverOptions(
   if (options.secrets === undefined && options.getSecrets === undefined) {
     throw new TypeError(`${where} needs \`secrets\` or \`getSecrets\``);
   }
+  const problem = options.secrets === undefined ? undefined : webhookSecretsProblem(options.secrets);
+  if (problem !== undefined) throw new TypeError(`${where}: secrets: ${problem}`);
   return limit;
 }
 
 /** What a check answered, in the shape every receiver has it (the Web one adds body failures). */
 export type CheckedDelivery =
   | { ok: true; matched: SecretLabel; urlMode: SignatureUrlMode; headers: AppwriteWebhookHeaders }
-  | { ok: false; reason: RejectionReason };
+  | { ok: false; reason: RejectionReason; problem?: string | undefined };
 
 /** After the signature check: the delivery to hand over, or the refusal every receiver sends. */
 export function deliveryFrom<Bytes extends Uint8Array>(
   checked: CheckedDelivery,
   rawBody: Bytes,
 ): { ok: true; delivery: DeliveryOf<Bytes> } | { ok: false; rejection: WebhookRejection } {
-  if (!checked.ok) return { ok: false, rejection: rejectionFor(checked.reason) };
+  if (!checked.ok) return { ok: false, rejection: rejectionFor(checked.reason, checked.problem) };
   const parsed = parseVerifiedBody(rawBody);
   if (!parsed.ok) return parsed;
   const { headers, matched, urlMode } = checked;
@@ -191,7 +220,7 @@ export type VerifiedBody<Bytes extends Uint8Array> =
       headers: AppwriteWebhookHeaders;
       body: Bytes;
     }
-  | { ok: false; reason: RejectionReason };
+  | { ok: false; reason: RejectionReason; problem?: string | undefined };
 
 /** What one delivery needs from its host: the method, the check, the handler, and how to answer. */
 export interface DeliverySteps<Bytes extends Uint8Array, Answer> {
@@ -225,7 +254,7 @@ export async function receiveDelivery<Bytes extends Uint8Array, Answer>(
   try {
     if (steps.method !== "POST") return reject(METHOD_NOT_ALLOWED);
     const verified = await steps.verify();
-    if (!verified.ok) return reject(rejectionFor(verified.reason));
+    if (!verified.ok) return reject(rejectionFor(verified.reason, verified.problem));
     const checked = deliveryFrom(verified, verified.body);
     if (!checked.ok) return reject(checked.rejection);
     return (await steps.onEvent(checked.delivery)) ?? steps.answer();

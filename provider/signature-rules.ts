@@ -126,6 +126,94 @@ function decodeSignature(signature: unknown): Uint8Array | VerifyFailureReason {
   return bytes;
 }
 
+/**
+ * Appwrite's own rule for a webhook key: 8 to 256 characters (its Text validator counts
+ * characters, not bytes). A key outside it is not one Appwrite can sign with, so configuring it
+ * is a mistake, and a short one would be guessable.
+ */
+export const MIN_SECRET_LENGTH = 8;
+export const MAX_SECRET_LENGTH = 256;
+
+/**
+ * What an unset value turns into on its way to a receiver as text: `pulumi stack output` prints
+ * an output that is null (previousSecret and secretRotatedAt before the first rotation) as
+ * `null`, and JavaScript writes a missing value as `undefined`. A receiver given one of them
+ * would otherwise accept deliveries signed with that word. Compared trimmed and in any case:
+ * the words come with a newline or in capitals from other tools, and no real key is one of them.
+ */
+const UNSET_AS_TEXT = ["null", "undefined"];
+
+function unsetAsText(value: string): string | undefined {
+  const word = value.trim().toLowerCase();
+  return UNSET_AS_TEXT.find((unset) => unset === word);
+}
+
+/** An empty key is no key: an empty HMAC key is public, and empty is how "none" is configured. */
+function isKey(value: unknown): value is string {
+  return typeof value === "string" && value !== "";
+}
+
+/** Why a configured key cannot be an Appwrite key, naming it (`the previous key`), never its value. */
+function keyProblem(which: string, key: string): string | undefined {
+  const word = unsetAsText(key);
+  if (word !== undefined) {
+    return (
+      `${which} is the text "${word}", which is how an unset value prints ` +
+      `(pulumi stack output prints null before the first rotation); leave it empty or unset instead`
+    );
+  }
+  const length = [...key].length;
+  if (length < MIN_SECRET_LENGTH)
+    return `${which} is shorter than ${MIN_SECRET_LENGTH} characters; Appwrite's keys are ${MIN_SECRET_LENGTH} to ${MAX_SECRET_LENGTH}`;
+  if (length > MAX_SECRET_LENGTH)
+    return `${which} is longer than ${MAX_SECRET_LENGTH} characters; Appwrite's keys are ${MIN_SECRET_LENGTH} to ${MAX_SECRET_LENGTH}`;
+  return undefined;
+}
+
+/** The previous key's rotation date and window, judged only when there is a previous key. */
+function rotationProblem({ rotatedAt, previousWindowSeconds }: RotatingSecrets): string | undefined {
+  if (typeof rotatedAt === "string" && rotatedAt !== "") {
+    const word = unsetAsText(rotatedAt);
+    if (word !== undefined)
+      return `rotatedAt is the text "${word}", which is how an unset value prints; leave it empty or unset, or give the secretRotatedAt output`;
+    if (Number.isNaN(Date.parse(rotatedAt)))
+      return "rotatedAt is not a date; give it in ISO 8601, as the secretRotatedAt output is";
+  } else if (rotatedAt instanceof Date) {
+    if (Number.isNaN(rotatedAt.getTime())) return "rotatedAt is an invalid Date";
+  } else if (rotatedAt !== undefined && rotatedAt !== null && rotatedAt !== "") {
+    return "rotatedAt must be an ISO 8601 string or a Date";
+  }
+  const window = previousWindowSeconds;
+  if (window !== undefined && !(typeof window === "number" && Number.isFinite(window) && window >= 0))
+    return "previousWindowSeconds must be a number of seconds, 0 or more";
+  return undefined;
+}
+
+/**
+ * Whether the keys a receiver was given are usable, as a sentence naming the key (current,
+ * previous, or its place in a list) or field and the rule it breaks; undefined when they are.
+ * Empty or absent keys are not a problem here: they mean "none" (and no key at all is
+ * `no-secrets`). Verification runs this first and answers `invalid-secrets` with the sentence,
+ * so a misconfigured receiver never matches; call it at startup to fail before the first delivery.
+ */
+export function webhookSecretsProblem(secrets: WebhookSecrets): string | undefined {
+  if (typeof secrets === "string") return isKey(secrets) ? keyProblem("the key", secrets) : undefined;
+  if (Array.isArray(secrets)) {
+    const list: readonly unknown[] = secrets;
+    for (const [index, key] of list.entries()) {
+      const problem = isKey(key) ? keyProblem(`key ${index} of the list`, key) : undefined;
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
+  }
+  if (typeof secrets !== "object" || secrets === null) return undefined;
+  const set = secrets as RotatingSecrets;
+  const current = isKey(set.current) ? keyProblem("the current key", set.current) : undefined;
+  if (current !== undefined) return current;
+  if (!isKey(set.previous)) return undefined;
+  return keyProblem("the previous key", set.previous) ?? rotationProblem(set);
+}
+
 interface Candidate {
   label: SecretLabel;
   secret: string;
@@ -138,24 +226,25 @@ function previousStillAccepted(secrets: RotatingSecrets, now: number): boolean {
   if (rotatedAt === undefined || rotatedAt === null || rotatedAt === "") return true;
   const rotated = rotatedAt instanceof Date ? rotatedAt.getTime() : Date.parse(String(rotatedAt));
   const windowSeconds = secrets.previousWindowSeconds ?? DEFAULT_PREVIOUS_SECRET_WINDOW_SECONDS;
-  // NaN from a bad date or window makes the comparison false: the previous key is refused.
+  // The date and window were checked (webhookSecretsProblem); NaN from a bad `now` still makes
+  // the comparison false, so the previous key is refused.
   return now <= rotated + windowSeconds * 1000;
 }
 
+/** The keys to try, once webhookSecretsProblem has found none unusable. */
 function candidatesOf(secrets: WebhookSecrets, now: number): Candidate[] {
-  const usable = (value: unknown): value is string => typeof value === "string" && value !== "";
   if (typeof secrets === "string")
-    return usable(secrets) ? [{ label: "current", secret: secrets, active: true }] : [];
+    return isKey(secrets) ? [{ label: "current", secret: secrets, active: true }] : [];
   if (Array.isArray(secrets)) {
     const list: readonly unknown[] = secrets;
-    return list.flatMap((secret, index) => (usable(secret) ? [{ label: index, secret, active: true }] : []));
+    return list.flatMap((secret, index) => (isKey(secret) ? [{ label: index, secret, active: true }] : []));
   }
   if (typeof secrets !== "object" || secrets === null) return [];
   const set = secrets as RotatingSecrets;
   const out: Candidate[] = [];
-  if (usable(set.current)) out.push({ label: "current", secret: set.current, active: true });
+  if (isKey(set.current)) out.push({ label: "current", secret: set.current, active: true });
   // A previous key equal to the current one adds nothing and would misreport the match.
-  if (usable(set.previous) && set.previous !== set.current) {
+  if (isKey(set.previous) && set.previous !== set.current) {
     out.push({ label: "previous", secret: set.previous, active: previousStillAccepted(set, now) });
   }
   return out;
@@ -185,9 +274,12 @@ export interface VerificationPlan {
  */
 export function planVerification(
   input: VerifyInput,
-): VerificationPlan | { ok: false; reason: VerifyFailureReason } {
+): VerificationPlan | { ok: false; reason: VerifyFailureReason; problem?: string } {
   if (typeof input !== "object" || input === null) return { ok: false, reason: "invalid-input" };
   const { url, rawBody, secrets, urlMode } = input;
+  // First, whatever the request: a misconfigured receiver says so on every delivery.
+  const problem = webhookSecretsProblem(secrets);
+  if (problem !== undefined) return { ok: false, reason: "invalid-secrets", problem };
   const expected = decodeSignature(input.signature);
   if (typeof expected === "string") return { ok: false, reason: expected };
   if (typeof url !== "string" || !isRawBody(rawBody)) return { ok: false, reason: "invalid-input" };

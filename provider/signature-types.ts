@@ -26,21 +26,27 @@ export interface SignInput {
 export interface RotatingSecrets {
   /** The key Appwrite signs with now (the `secret` output). */
   current: string;
-  /** The key in force before the last rotation (`previousSecret`); empty or absent means none. */
+  /**
+   * The key in force before the last rotation (`previousSecret`); empty or absent means none.
+   * The text `null` is not "none": it is a configuration error (see webhookSecretsProblem).
+   */
   previous?: string | null;
   /**
    * When `current` replaced `previous` (`secretRotatedAt`, ISO 8601). With it, `previous` is
    * accepted only until rotatedAt + previousWindowSeconds; without it, until you remove it.
-   * An unparseable value refuses `previous` (fail closed) rather than accepting it forever.
+   * Read only when there is a previous key; then a value that is not a date (`null` as text
+   * included) is a configuration error rather than a guess either way.
    */
   rotatedAt?: string | Date | null;
-  /** Defaults to DEFAULT_PREVIOUS_SECRET_WINDOW_SECONDS. */
+  /** Defaults to DEFAULT_PREVIOUS_SECRET_WINDOW_SECONDS; otherwise a number of seconds, 0 or more. */
   previousWindowSeconds?: number;
 }
 
 /**
  * A single key, several keys (tried all; the match is reported by index), or a current key
  * with a previous one that expires. Empty strings are ignored: an empty HMAC key is public.
+ * Every other key must be one Appwrite could sign with (8 to 256 characters) and not the text
+ * `null` or `undefined`; otherwise verification answers `invalid-secrets`, never a match.
  */
 export type WebhookSecrets = string | readonly string[] | RotatingSecrets;
 
@@ -54,6 +60,12 @@ export type VerifyFailureReason =
   | "malformed-signature"
   /** No usable (non-empty) secret was supplied: a receiver configuration error. */
   | "no-secrets"
+  /**
+   * A configured key is not one Appwrite could sign with (shorter than 8 or longer than 256
+   * characters, or the text `null` / `undefined`), or the rotation date or window is unusable:
+   * a receiver configuration error. `problem` names which and the rule.
+   */
+  | "invalid-secrets"
   /** url or rawBody is not a string / byte array: a caller error. */
   | "invalid-input"
   /** Only the previous key matched, and its rotation window is over. */
@@ -61,7 +73,13 @@ export type VerifyFailureReason =
   | "mismatch";
 
 export type VerifyResult =
-  { ok: true; matched: SecretLabel; urlMode: SignatureUrlMode } | { ok: false; reason: VerifyFailureReason };
+  | { ok: true; matched: SecretLabel; urlMode: SignatureUrlMode }
+  | {
+      ok: false;
+      reason: VerifyFailureReason;
+      /** With `invalid-secrets`: which key or field, and the rule it breaks. Never holds a key. */
+      problem?: string;
+    };
 
 export interface VerifyInput {
   /** The webhook URL as configured in Appwrite, never one rebuilt from the incoming request. */

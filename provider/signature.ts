@@ -14,7 +14,13 @@ import {
   type VerifyResult,
 } from "./signature-rules";
 
-export { DEFAULT_PREVIOUS_SECRET_WINDOW_SECONDS, rawUrlDecode } from "./signature-rules";
+export {
+  DEFAULT_PREVIOUS_SECRET_WINDOW_SECONDS,
+  MAX_SECRET_LENGTH,
+  MIN_SECRET_LENGTH,
+  rawUrlDecode,
+  webhookSecretsProblem,
+} from "./signature-rules";
 export type * from "./signature-types";
 
 function hmac(secret: string, url: Uint8Array, body: Uint8Array): Buffer {
@@ -29,7 +35,8 @@ export function signWebhookPayload(input: SignInput): string {
 
 /**
  * Checks an `X-Appwrite-Webhook-Signature` against every supplied key and URL form. Never
- * throws: bad input of any kind comes back as `{ ok: false, reason }`.
+ * throws: bad input of any kind comes back as `{ ok: false, reason }`, and keys Appwrite could
+ * not sign with (see webhookSecretsProblem) as `invalid-secrets` with the `problem`, never a match.
  *
  * Every key and form is computed and compared with timingSafeEqual before the answer is
  * chosen, so the time taken does not reveal which key (current or previous) matched.

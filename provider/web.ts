@@ -30,7 +30,12 @@ import {
   type WebhookSecrets,
 } from "./signature-rules";
 
-export { DEFAULT_PREVIOUS_SECRET_WINDOW_SECONDS } from "./signature-rules";
+export {
+  DEFAULT_PREVIOUS_SECRET_WINDOW_SECONDS,
+  MAX_SECRET_LENGTH,
+  MIN_SECRET_LENGTH,
+  webhookSecretsProblem,
+} from "./signature-rules";
 export type * from "./signature-types";
 export {
   answerFor,
@@ -82,7 +87,8 @@ export async function signWebhookPayload(input: SignInput): Promise<string> {
 
 /**
  * Checks an `X-Appwrite-Webhook-Signature` against every supplied key and URL form. Never
- * rejects: bad input of any kind comes back as `{ ok: false, reason }`.
+ * rejects: bad input of any kind comes back as `{ ok: false, reason }`, and keys Appwrite could
+ * not sign with (see webhookSecretsProblem) as `invalid-secrets` with the `problem`, never a match.
  *
  * Each comparison is `crypto.subtle.verify`, which compares in constant time, and all of them
  * run before the answer is chosen, so the time taken does not reveal which key matched.
@@ -131,7 +137,13 @@ export type VerifiedWebRequest =
       body: Uint8Array;
       headers: AppwriteWebhookHeaders;
     }
-  | { ok: false; reason: VerifyFailureReason | BodyFailureReason; headers: AppwriteWebhookHeaders };
+  | {
+      ok: false;
+      reason: VerifyFailureReason | BodyFailureReason;
+      /** With `invalid-secrets`: which key or field, and the rule it breaks. */
+      problem?: string;
+      headers: AppwriteWebhookHeaders;
+    };
 
 type ReadBody = { ok: true; body: Uint8Array } | { ok: false; reason: BodyFailureReason };
 

@@ -33,9 +33,17 @@ const received = new Map<Adapter, unknown[]>(ADAPTERS.map((a) => [a, []]));
 const origins = new Map<Adapter, string>();
 const closers: Array<() => Promise<unknown>> = [];
 
-/** Switched by the parity probes: a receiver with no usable key, a handler that throws. */
-const faults = { noKeys: false, handlerThrows: false };
-const getSecrets = (adapter: Adapter) => () => (faults.noKeys ? [""] : (secrets.get(adapter) ?? ""));
+/**
+ * Switched by the parity probes: a receiver with no usable key; one whose previous key is the
+ * text `null` (what `pulumi stack output previousSecret --show-secrets` prints before the first
+ * rotation); a handler that throws.
+ */
+const faults = { noKeys: false, previousIsNull: false, handlerThrows: false };
+const getSecrets = (adapter: Adapter) => () => {
+  const current = secrets.get(adapter) ?? "";
+  if (faults.previousIsNull) return { current, previous: "null" };
+  return faults.noKeys ? [""] : current;
+};
 const record = (adapter: Adapter) => (payload: unknown) => {
   if (faults.handlerThrows) throw new Error("handler failed with internals /srv/app/secret-path");
   received.get(adapter)?.push(payload);
@@ -181,6 +189,12 @@ describe("every adapter refuses as createWebhookReceiver does", () => {
     { name: "over the body limit", body: `{"pad":"${"x".repeat(LIMIT)}"}`, sign: true },
     { name: "not a POST", method: "PUT", body: "{}", sign: true },
     { name: "the receiver has no usable key", body: '{"a":1}', sign: true, fault: "noKeys" },
+    {
+      name: "signed with the key `null`, the receiver's previous key the text `null`",
+      body: '{"a":1}',
+      sign: "null",
+      fault: "previousIsNull",
+    },
     { name: "the handler throws", body: '{"a":1}', sign: true, fault: "handlerThrows" },
   ];
 
@@ -205,6 +219,27 @@ describe("every adapter refuses as createWebhookReceiver does", () => {
     return { status: response.statusCode, json: JSON.parse(text) as unknown };
   }
 
+  it("refuse a delivery signed with the key `null` when the previous key is the text `null`: 500, naming the key and the rule", async () => {
+    faults.previousIsNull = true;
+    try {
+      for (const adapter of ADAPTERS) {
+        const answer = await probe(adapter, { name: "", body: '{"a":1}', sign: "null" });
+        expect({ adapter, ...answer }).toEqual({
+          adapter,
+          status: 500,
+          json: {
+            error: "receiver_misconfigured",
+            reason: "invalid-secrets",
+            problem:
+              'the previous key is the text "null", which is how an unset value prints (pulumi stack output prints null before the first rotation); leave it empty or unset instead',
+          },
+        });
+      }
+    } finally {
+      faults.previousIsNull = false;
+    }
+  });
+
   it.each(probes)("$name", async (p) => {
     if (p.fault) faults[p.fault] = true;
     try {
@@ -217,5 +252,28 @@ describe("every adapter refuses as createWebhookReceiver does", () => {
     } finally {
       if (p.fault) faults[p.fault] = false;
     }
+  });
+});
+
+describe("fixed keys that Appwrite could not sign with fail at startup, in every adapter", () => {
+  const onEvent = () => undefined;
+  const url = urlOf("node");
+  const starts: Record<Adapter, (keys: { current: string; previous?: string }) => unknown> = {
+    node: (keys) => createWebhookReceiver({ url, secrets: keys, onEvent }),
+    express: (keys) => expressWebhook({ url, secrets: keys, onEvent }),
+    fastify: (keys) => fastifyWebhook({ url, secrets: keys, onEvent }),
+    hono: (keys) => honoWebhook({ url, secrets: keys, onEvent }),
+    fetch: (keys) => createFetchHandler({ url, secrets: keys, onEvent }),
+  };
+  it.each(ADAPTERS)("%s", (adapter) => {
+    const current = "a-current-key-of-32-characters-ok";
+    expect(() => starts[adapter]({ current, previous: "null" })).toThrow(
+      /secrets: the previous key is the text "null"/,
+    );
+    expect(() => starts[adapter]({ current: "abc" })).toThrow(
+      /secrets: the current key is shorter than 8 characters; Appwrite's keys are 8 to 256/,
+    );
+    // An empty previous key is no previous key.
+    expect(() => starts[adapter]({ current, previous: "" })).not.toThrow();
   });
 });

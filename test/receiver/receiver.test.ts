@@ -292,6 +292,40 @@ describe("createWebhookReceiver over HTTP", () => {
     });
   });
 
+  it("answers 500 to a delivery signed with the key `null` when the previous key is the text `null`", async () => {
+    // `pulumi stack output previousSecret --show-secrets` prints `null` before the first rotation.
+    secretsImpl = () => ({ current: SECRET, previous: "null" });
+    const forged = await post("/hook", BODY, appwriteHeaders(BODY, "null"));
+    const problem =
+      'the previous key is the text "null", which is how an unset value prints (pulumi stack output prints null before the first rotation); leave it empty or unset instead';
+    expect(forged).toMatchObject({
+      status: 500,
+      json: { error: "receiver_misconfigured", reason: "invalid-secrets", problem },
+    });
+    expect(delivered).toEqual([]);
+    expect(rejected.at(-1)).toEqual({
+      status: 500,
+      error: "receiver_misconfigured",
+      reason: "invalid-secrets",
+      problem,
+    });
+    // Until it is fixed, the genuine delivery is refused the same way: loud, not half working.
+    expect((await post("/hook", BODY, appwriteHeaders(BODY))).status).toBe(500);
+    // `undefined`, and a key shorter than Appwrite allows, the same.
+    secretsImpl = () => ({ current: SECRET, previous: "undefined" });
+    expect((await post("/hook", BODY, appwriteHeaders(BODY, "undefined"))).json).toMatchObject({
+      reason: "invalid-secrets",
+      problem: expect.stringMatching(/^the previous key is the text "undefined"/) as string,
+    });
+    secretsImpl = () => "abc";
+    const short = await post("/hook", BODY, appwriteHeaders(BODY, "abc"));
+    expect(short.json).toEqual({
+      error: "receiver_misconfigured",
+      reason: "invalid-secrets",
+      problem: "the key is shorter than 8 characters; Appwrite's keys are 8 to 256",
+    });
+  });
+
   it("drops the connection when onEvent fails after starting its answer", async () => {
     onEventImpl = (_delivery, _req, res) => {
       res.writeHead(200, { "content-length": "100" });

@@ -124,6 +124,9 @@ export const vectors: Vector[] = [
 // printf '%s' 'https://hooks.example.com/appwrite{"$id":"u1","name":"Ana","url":"https:\/\/example.com\/a\/b"}' \
 //   | openssl dgst -sha1 -hmac 'previous-secret-abcdef' -binary | base64
 export const SIGNED_WITH_PREVIOUS = "sV0f9MflrGnoS3NWmlmT3dOWn5k=";
+// The same message signed with the key `null` (a forged delivery, before the receiver's rule):
+//   ... | openssl dgst -sha1 -hmac 'null' -binary | base64
+export const SIGNED_WITH_NULL = "lCJP1eSbAgskhda5orig3l+mSqQ=";
 
 /** The same 20 bytes with one bit flipped in byte `index`, still canonical base64. */
 export function tamperSignature(signature: string, index = 0): string {
@@ -265,7 +268,7 @@ export const verifyCases: VerifyCase[] = [
     url: SLASHES.url,
     rawBody: SLASHES.body,
     signature: SLASHES.decoded,
-    secrets: ["nope-0", HEX_SECRET],
+    secrets: ["nope-key-0", HEX_SECRET],
     expected: { ok: true, matched: 1, urlMode: "decoded" },
   },
   {
@@ -307,6 +310,32 @@ export const verifyCases: VerifyCase[] = [
     signature: SLASHES.decoded,
     secrets: ["", ""],
     expected: { ok: false, reason: "no-secrets" },
+  },
+  {
+    // What `pulumi stack output previousSecret --show-secrets` prints before the first rotation.
+    name: "a previous key that is the text null, with a delivery signed with that word",
+    url: SLASHES.url,
+    rawBody: SLASHES.body,
+    signature: SIGNED_WITH_NULL,
+    secrets: { current: HEX_SECRET, previous: "null" },
+    expected: {
+      ok: false,
+      reason: "invalid-secrets",
+      problem:
+        'the previous key is the text "null", which is how an unset value prints (pulumi stack output prints null before the first rotation); leave it empty or unset instead',
+    },
+  },
+  {
+    name: "a 7-character key, shorter than any Appwrite accepts",
+    url: SLASHES.url,
+    rawBody: SLASHES.body,
+    signature: SLASHES.decoded,
+    secrets: [HEX_SECRET, "abcdefg"],
+    expected: {
+      ok: false,
+      reason: "invalid-secrets",
+      problem: "key 1 of the list is shorter than 8 characters; Appwrite's keys are 8 to 256",
+    },
   },
 ];
 

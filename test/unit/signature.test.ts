@@ -9,6 +9,7 @@ import {
   rawUrlDecode,
   signWebhookPayload,
   verifyWebhookSignature,
+  webhookSecretsProblem,
   type SignatureUrlMode,
   type VerifyInput,
 } from "../../provider/signature";
@@ -160,11 +161,11 @@ describe("verifyWebhookSignature", () => {
 
   describe("several secrets", () => {
     it("reports the index of the matching key in a list", () => {
-      expect(verifyWebhookSignature(base({ secrets: ["nope-0", HEX_SECRET] }))).toMatchObject({
+      expect(verifyWebhookSignature(base({ secrets: ["nope-key-0", HEX_SECRET] }))).toMatchObject({
         ok: true,
         matched: 1,
       });
-      expect(verifyWebhookSignature(base({ secrets: [HEX_SECRET, "other"] }))).toMatchObject({
+      expect(verifyWebhookSignature(base({ secrets: [HEX_SECRET, "other-key"] }))).toMatchObject({
         ok: true,
         matched: 0,
       });
@@ -231,14 +232,16 @@ describe("verifyWebhookSignature", () => {
         ok: false,
         reason: "previous-expired",
       });
-      // An unreadable rotation time refuses the previous key instead of accepting it forever.
+      // An unreadable rotation time or window is a configuration error, neither forever nor never.
       expect(at(t0, { ...defaults, rotatedAt: "yesterday-ish" })).toEqual({
         ok: false,
-        reason: "previous-expired",
+        reason: "invalid-secrets",
+        problem: "rotatedAt is not a date; give it in ISO 8601, as the secretRotatedAt output is",
       });
       expect(at(t0, { ...defaults, previousWindowSeconds: Number.NaN })).toEqual({
         ok: false,
-        reason: "previous-expired",
+        reason: "invalid-secrets",
+        problem: "previousWindowSeconds must be a number of seconds, 0 or more",
       });
     });
   });
@@ -296,6 +299,123 @@ describe("verifyWebhookSignature", () => {
   });
 });
 
+describe("keys Appwrite could not sign with are a configuration error, on both entries", () => {
+  const entries = [
+    ["node:crypto", verifyWebhookSignature, webhookSecretsProblem],
+    ["Web Crypto", web.verifyWebhookSignature, web.webhookSecretsProblem],
+  ] as const;
+  const v = vectors[0] as Vector;
+  /** A delivery of the first vector's URL and body, signed with `key` as Appwrite would sign it. */
+  const signedWith = (key: string, secrets: VerifyInput["secrets"]): VerifyInput => ({
+    url: v.url,
+    rawBody: v.body,
+    signature: signWebhookPayload({ url: v.url, rawBody: v.body, secret: key }),
+    secrets,
+  });
+  const PRINTED_NULL =
+    'the previous key is the text "null", which is how an unset value prints (pulumi stack output prints null before the first rotation); leave it empty or unset instead';
+
+  describe.each(entries)("%s", (_entry, verify, problemOf) => {
+    it("refuses a delivery signed with the key `null` when previous is the text `null`, instead of matching it", async () => {
+      const forged = signedWith("null", { current: HEX_SECRET, previous: "null" });
+      expect(await verify(forged)).toEqual({ ok: false, reason: "invalid-secrets", problem: PRINTED_NULL });
+      // Every delivery is refused while the receiver is misconfigured, the genuine one too.
+      const genuine = signedWith(HEX_SECRET, { current: HEX_SECRET, previous: "null" });
+      expect(await verify(genuine)).toEqual({ ok: false, reason: "invalid-secrets", problem: PRINTED_NULL });
+      expect(problemOf({ current: HEX_SECRET, previous: "null" })).toBe(PRINTED_NULL);
+    });
+
+    it.each([
+      ["null", { current: HEX_SECRET, previous: "null" }, /^the previous key is the text "null"/],
+      [
+        "NULL with a newline",
+        { current: HEX_SECRET, previous: " NULL\n" },
+        /^the previous key is the text "null"/,
+      ],
+      [
+        "undefined",
+        { current: HEX_SECRET, previous: "undefined" },
+        /^the previous key is the text "undefined"/,
+      ],
+      ["Undefined as the current key", { current: "Undefined" }, /^the current key is the text "undefined"/],
+      ["null as the only key", "null", /^the key is the text "null"/],
+      ["null in a list", [HEX_SECRET, "null"], /^key 1 of the list is the text "null"/],
+      ["abc", "abc", /^the key is shorter than 8 characters; Appwrite's keys are 8 to 256$/],
+      ["7 characters", { current: "abcdefg" }, /^the current key is shorter than 8 characters/],
+      ["7 two-byte characters (14 bytes)", { current: "é".repeat(7) }, /shorter than 8 characters/],
+      ["257 characters", { current: "k".repeat(257) }, /^the current key is longer than 256 characters/],
+      [
+        "a short previous key",
+        { current: HEX_SECRET, previous: "old" },
+        /^the previous key is shorter than 8/,
+      ],
+      [
+        "rotatedAt null next to a previous key",
+        { current: HEX_SECRET, previous: PREVIOUS_SECRET, rotatedAt: "null" },
+        /^rotatedAt is the text "null"/,
+      ],
+      [
+        "an invalid Date",
+        { current: HEX_SECRET, previous: PREVIOUS_SECRET, rotatedAt: new Date(Number.NaN) },
+        /^rotatedAt is an invalid Date$/,
+      ],
+      [
+        "a negative window",
+        { current: HEX_SECRET, previous: PREVIOUS_SECRET, previousWindowSeconds: -1 },
+        /^previousWindowSeconds must be a number of seconds/,
+      ],
+    ] as const)("%s: invalid-secrets, naming the key and the rule", async (_name, secrets, problem) => {
+      const key = typeof secrets === "string" ? secrets : Array.isArray(secrets) ? "null" : "abcdefg";
+      const result = await verify(signedWith(key, secrets as VerifyInput["secrets"]));
+      expect(result).toMatchObject({ ok: false, reason: "invalid-secrets" });
+      expect(result.ok ? "" : result.problem).toMatch(problem);
+      expect(problemOf(secrets as VerifyInput["secrets"])).toMatch(problem);
+    });
+
+    it("never quotes the key it refuses", async () => {
+      for (const key of ["abc123", "k".repeat(300), "é".repeat(7)]) {
+        const result = await verify(signedWith(key, { current: HEX_SECRET, previous: key }));
+        expect(result.ok).toBe(false);
+        expect(result.ok ? "" : result.problem).not.toContain(key);
+      }
+    });
+
+    it("accepts keys of 8 and 256 characters, counted as Appwrite counts them (characters, not bytes)", async () => {
+      for (const key of [
+        "abcdefgh",
+        "k".repeat(256),
+        "🔑".repeat(8),
+        "é".repeat(8),
+        "null-key",
+        "  null  x",
+      ]) {
+        expect(await verify(signedWith(key, key))).toEqual({
+          ok: true,
+          matched: "current",
+          urlMode: "decoded",
+        });
+        expect(problemOf(key)).toBeUndefined();
+      }
+    });
+
+    it("an empty or absent previous key still means none, and rotatedAt is read only beside one", async () => {
+      for (const previous of ["", null, undefined]) {
+        for (const rotatedAt of ["null", "", null, undefined]) {
+          const secrets = { current: HEX_SECRET, previous, rotatedAt };
+          expect(await verify(signedWith(HEX_SECRET, secrets))).toEqual({
+            ok: true,
+            matched: "current",
+            urlMode: "decoded",
+          });
+          expect(problemOf(secrets)).toBeUndefined();
+        }
+      }
+      // Empty keys in a list are skipped, as before.
+      expect(await verify(signedWith(HEX_SECRET, ["", HEX_SECRET]))).toMatchObject({ ok: true, matched: 1 });
+    });
+  });
+});
+
 describe("properties (fast-check)", () => {
   it("never throws, whatever the input", () => {
     const anySecrets = fc.oneof(
@@ -338,7 +458,8 @@ describe("properties (fast-check)", () => {
       fc.property(
         fc.string({ unit: "binary" }),
         fc.oneof(fc.string({ unit: "binary" }), fc.uint8Array()),
-        fc.string({ minLength: 1, unit: "binary" }),
+        // Appwrite's keys: 8 to 255 characters here, so that `secret + "x"` is one too.
+        fc.string({ minLength: 8, maxLength: 255, unit: "binary" }),
         fc.constantFrom<SignatureUrlMode>("decoded", "raw"),
         (url, rawBody, secret, urlMode) => {
           const signature = signWebhookPayload({ url, rawBody, secret, urlMode });
