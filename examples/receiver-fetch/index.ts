@@ -4,6 +4,10 @@
  *
  *   WEBHOOK_URL=https://hooks.example.com/appwrite WEBHOOK_SECRET=... PORT=8080 bun run index.ts
  *   WEBHOOK_URL=https://hooks.example.com/appwrite WEBHOOK_SECRET=... deno serve --allow-env --port 8080 index.ts
+ *
+ * After a rotation also WEBHOOK_PREVIOUS_SECRET and WEBHOOK_SECRET_ROTATED_AT, read as JSON so
+ * that an unset output stays empty rather than the word `null` (see examples/receiver/README.md).
+ * A key Appwrite could not sign with answers 500 `receiver_misconfigured` with the problem.
  */
 import { createFetchHandler } from "pulumi-appwrite-webhooks/fetch";
 
@@ -17,7 +21,8 @@ const handler = createFetchHandler({
     rotatedAt: env("WEBHOOK_SECRET_ROTATED_AT"),
   }),
   onEvent: ({ headers, matched }) => console.log(`verified webhook=${headers.webhookId} key=${matched}`),
-  onRejected: ({ status, error, reason }) => console.log(`rejected ${status} ${error} ${reason ?? ""}`),
+  onRejected: ({ status, error, reason, problem }) =>
+    console.log(`rejected ${status} ${error} ${reason ?? ""}${problem ? `: ${problem}` : ""}`),
 });
 
 export default { port: Number(env("PORT") || 8080), hostname: env("HOST") || undefined, fetch: handler };

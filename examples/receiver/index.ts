@@ -1,11 +1,13 @@
 /**
  * A small Appwrite webhook receiver: verifies every delivery against the configured URL and the
- * stack's signing keys, and prints one line per delivery. Wire it to the Webhook's outputs:
+ * stack's signing keys, and prints one line per delivery. Wire it to the Webhook's outputs
+ * (previousSecret and secretRotatedAt are null before the first rotation, which plain
+ * `pulumi stack output` prints as the word `null`: read them as JSON, null becoming nothing):
  *
- *   WEBHOOK_URL=https://hooks.example.com/appwrite \
+ *   WEBHOOK_URL=https://hooks.example.com/appwrite/orders \
  *   WEBHOOK_SECRET="$(pulumi stack output secret --show-secrets)" \
- *   WEBHOOK_PREVIOUS_SECRET="$(pulumi stack output previousSecret --show-secrets 2>/dev/null)" \
- *   WEBHOOK_SECRET_ROTATED_AT="$(pulumi stack output secretRotatedAt 2>/dev/null)" \
+ *   WEBHOOK_PREVIOUS_SECRET="$(pulumi stack output previousSecret --show-secrets --json | jq -r '. // empty')" \
+ *   WEBHOOK_SECRET_ROTATED_AT="$(pulumi stack output secretRotatedAt --json | jq -r '. // empty')" \
  *   PORT=8080 npx tsx examples/receiver/index.ts
  *
  * Optional: WEBHOOK_PREVIOUS_WINDOW_SECONDS (default one day), HOST (default all interfaces).
@@ -14,6 +16,7 @@ import { createServer } from "node:http";
 import {
   createWebhookReceiver,
   DEFAULT_PREVIOUS_SECRET_WINDOW_SECONDS,
+  webhookSecretsProblem,
   type RotatingSecrets,
 } from "pulumi-appwrite-webhooks";
 
@@ -44,14 +47,14 @@ const port = Number(env("PORT") ?? 8080);
 if (!Number.isInteger(port) || port < 0 || port > 65_535)
   fail(`PORT must be a port number, got "${env("PORT")}"`);
 if (!(windowSeconds >= 0)) fail("WEBHOOK_PREVIOUS_WINDOW_SECONDS must be a number of seconds");
-if (rotatedAt !== undefined && Number.isNaN(Date.parse(rotatedAt))) {
-  // The verifier refuses the previous key rather than guess; say so at startup, not per request.
-  console.warn(
-    `receiver: WEBHOOK_SECRET_ROTATED_AT "${rotatedAt}" is not a date; the previous key will be refused`,
-  );
-}
 
 const secrets: RotatingSecrets = { current, previous, rotatedAt, previousWindowSeconds: windowSeconds };
+// A key Appwrite could not sign with (the word `null`, fewer than 8 characters...) would answer
+// 500 to every delivery; say so now, with the variable, rather than per request.
+const problem = webhookSecretsProblem(secrets);
+if (problem !== undefined) {
+  fail(`${problem} (from WEBHOOK_SECRET, WEBHOOK_PREVIOUS_SECRET and WEBHOOK_SECRET_ROTATED_AT)`);
+}
 if (previous !== undefined && rotatedAt !== undefined) {
   const until = new Date(Date.parse(rotatedAt) + windowSeconds * 1000);
   if (!Number.isNaN(until.getTime()))
@@ -68,9 +71,9 @@ const handler = createWebhookReceiver({
         ` key=${matched} url=${urlMode} events=${headers.events.join(",")}`,
     );
   },
-  onRejected({ status, error, reason }, req) {
+  onRejected({ status, error, reason, problem: why }, req) {
     console.log(
-      `${new Date().toISOString()} rejected ${status} ${error}${reason ? ` (${reason})` : ""} from ${req.socket.remoteAddress ?? "?"}`,
+      `${new Date().toISOString()} rejected ${status} ${error}${reason ? ` (${reason})` : ""}${why ? `: ${why}` : ""} from ${req.socket.remoteAddress ?? "?"}`,
     );
   },
 });

@@ -188,13 +188,31 @@ async function gitopsLayout(block: Snippet): Promise<void> {
   for (const path of listed) expect(existsSync(join(REPO_ROOT, "examples", "gitops", path)), path).toBe(true);
 }
 
-const RECEIVER_URL = "https://hooks.example.com/appwrite";
+/** The URL the receiver README's start command gives the receiver. */
+function receiverUrl(start: Snippet): string {
+  const url = /^WEBHOOK_URL=(\S+) /m.exec(start.text)?.[1];
+  expect(url, "the start command sets WEBHOOK_URL").toBeDefined();
+  return url ?? "";
+}
+
+describe("examples/receiver/README.md", () => {
+  it("starts the receiver with the URL of the quickstart's webhook, whose outputs it reads", () => {
+    const quickstart = readFileSync(join(REPO_ROOT, "examples", "quickstart", "index.ts"), "utf8");
+    const urls = [...quickstart.matchAll(/\burl: "([^"]+)"/g)].map((match) => match[1]);
+    expect(urls).toHaveLength(1);
+    const readme = readFileSync(join(REPO_ROOT, "examples", "receiver", "README.md"), "utf8");
+    expect(readme).toContain("](../quickstart/index.ts)");
+    expect(receiverUrl(snippet("receiver-start"))).toBe(urls[0]);
+  });
+});
 
 /**
  * examples/receiver/README.md: the start command, run by bash as written with a stand-in
- * `pulumi` answering `stack output`, and on a free port instead of 8080; then one delivery
- * shaped like the documented log's first line and one with a wrong signature, whose log lines
- * must match the documented ones but for the time and the address.
+ * `pulumi` answering `stack output` as Pulumi 3.274 prints (a null output as `null`), and on a
+ * free port instead of 8080. Before the first rotation (previousSecret and secretRotatedAt
+ * null): one delivery shaped like the documented log's first line and one with a wrong signature,
+ * whose log lines must match the documented ones but for the time and the address, and one
+ * signed with the key `null`, refused. After a rotation: the old key is accepted as previous.
  */
 let receiverRun: Promise<void> | undefined;
 function receiverChecked(): Promise<void> {
@@ -202,24 +220,31 @@ function receiverChecked(): Promise<void> {
   return receiverRun;
 }
 
-async function checkReceiver(start: Snippet, log: Snippet): Promise<void> {
+interface RunningReceiver {
+  send(secret: string): Promise<number>;
+  output(): string;
+  stop(): void;
+}
+
+async function startReceiver(start: Snippet, outputs: Record<string, unknown>): Promise<RunningReceiver> {
   const command = start.text.replace(/\bPORT=8080\b/, "PORT=0");
   expect(command).not.toBe(start.text);
+  const url = receiverUrl(start);
   const fakeBin = join(REPO_ROOT, "test", "docs", "fake-bin");
   const child = spawn("bash", ["-c", `set -euo pipefail\n${command}`], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
       PATH: [fakeBin, join(REPO_ROOT, "node_modules", ".bin"), process.env.PATH ?? ""].join(":"),
-      FAKE_PULUMI_OUTPUTS: JSON.stringify({
-        secret: "current-key-1",
-        secretRotatedAt: new Date().toISOString(),
-      }),
+      FAKE_PULUMI_OUTPUTS: JSON.stringify(outputs),
       HOST: "127.0.0.1",
     },
     detached: true,
   });
   let output = "";
+  const stop = () => {
+    if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
+  };
   try {
     const port = await new Promise<number>((resolve, reject) => {
       const onData = (chunk: Buffer) => {
@@ -233,12 +258,12 @@ async function checkReceiver(start: Snippet, log: Snippet): Promise<void> {
     });
     const send = async (secret: string) => {
       const body = JSON.stringify({ $id: "u1" });
-      const response = await request(`http://127.0.0.1:${port}/appwrite`, {
+      const response = await request(`http://127.0.0.1:${port}${new URL(url).pathname}`, {
         method: "POST",
         headers: {
           "content-type": "application/json",
           "x-appwrite-webhook-signature": createHmac("sha1", secret)
-            .update(RECEIVER_URL)
+            .update(url)
             .update(body)
             .digest("base64"),
           "x-appwrite-webhook-id": "wh1",
@@ -250,20 +275,49 @@ async function checkReceiver(start: Snippet, log: Snippet): Promise<void> {
       await response.body.text();
       return response.statusCode;
     };
-    expect(await send("current-key-1")).toBe(200);
-    expect(await send("some-other-key")).toBe(401);
+    return { send, output: () => output, stop };
+  } catch (error) {
+    stop();
+    throw error;
+  }
+}
+
+const deliveryLines = (output: string) =>
+  output.split("\n").filter((line) => /^\S+Z (verified|rejected)/.test(line));
+
+async function checkReceiver(start: Snippet, log: Snippet): Promise<void> {
+  const current = "current-key-1";
+  // A stack before its first rotation: previousSecret and secretRotatedAt are null.
+  const fresh = await startReceiver(start, { secret: current, previousSecret: null, secretRotatedAt: null });
+  try {
+    expect(await fresh.send(current)).toBe(200);
+    expect(await fresh.send("some-other-key")).toBe(401);
     const mask = (line: string) => line.replace(/^\S+Z /, "<time> ").replace(/from \S+$/, "from <address>");
     const expected = commandLines(log.text).map(mask);
+    await expect.poll(() => deliveryLines(fresh.output()).map(mask)).toEqual(expected);
+    // What plain `pulumi stack output previousSecret --show-secrets` prints, `null`, is no key:
+    // a plain mismatch, not a previous key held (previous-expired) or accepted.
+    expect(await fresh.send("null")).toBe(401);
     await expect
-      .poll(() =>
-        output
-          .split("\n")
-          .filter((line) => /^\S+Z (verified|rejected)/.test(line))
-          .map(mask),
-      )
-      .toEqual(expected);
-    expect(output).not.toContain("current-key-1");
+      .poll(() => deliveryLines(fresh.output()).map(mask)[2])
+      .toBe("<time> rejected 401 invalid_signature (mismatch) from <address>");
+    expect(fresh.output()).not.toContain(current);
   } finally {
-    if (child.pid) process.kill(-child.pid, "SIGTERM");
+    fresh.stop();
+  }
+  // After a rotation: the old key is still accepted, as the previous one.
+  const rotated = await startReceiver(start, {
+    secret: "rotated-key-2",
+    previousSecret: current,
+    secretRotatedAt: new Date().toISOString(),
+  });
+  try {
+    expect(await rotated.send(current)).toBe(200);
+    expect(await rotated.send("rotated-key-2")).toBe(200);
+    await expect
+      .poll(() => deliveryLines(rotated.output()).map((line) => /key=(\w+)/.exec(line)?.[1]))
+      .toEqual(["previous", "current"]);
+  } finally {
+    rotated.stop();
   }
 }

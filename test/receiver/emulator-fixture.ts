@@ -3,6 +3,7 @@
  * (so the key is the one Appwrite would generate), deliveries signed by its worker, and the same
  * delivery replayed with one byte changed, for the 401 side.
  */
+import { createHmac } from "node:crypto";
 import { request } from "undici";
 import { expect } from "vitest";
 import { startEmulator, type DeliveryRecord, type Emulator } from "../../emulator";
@@ -68,3 +69,39 @@ export async function replayTampered(
   const text = await response.body.text();
   return { status: response.statusCode, json: JSON.parse(text) as unknown };
 }
+
+/**
+ * Sends a recorded delivery again to `target`, re-signed with `key` as Appwrite signs (HMAC-SHA1
+ * of the configured URL, which must have no %XX escapes here, and the body): a forgery by whoever
+ * holds that key. Returns the status and the JSON answer.
+ */
+export async function replaySignedWith(
+  record: DeliveryRecord,
+  target: string,
+  key: string,
+): Promise<{ status: number; json: unknown }> {
+  expect(record.url).not.toContain("%");
+  const headers = Object.fromEntries(
+    Object.entries(record.requestHeaders).filter(
+      ([name]) => !["host", "content-length"].includes(name.toLowerCase()),
+    ),
+  );
+  headers["x-appwrite-webhook-signature"] = createHmac("sha1", key)
+    .update(record.url)
+    .update(record.body)
+    .digest("base64");
+  const response = await request(target, { method: "POST", headers, body: record.body });
+  const text = await response.body.text();
+  return { status: response.statusCode, json: JSON.parse(text) as unknown };
+}
+
+/** The answer every receiver gives while its previous key is the word `null`. */
+export const PREVIOUS_IS_NULL = {
+  status: 500,
+  json: {
+    error: "receiver_misconfigured",
+    reason: "invalid-secrets",
+    problem:
+      'the previous key is the text "null", which is how an unset value prints (pulumi stack output prints null before the first rotation); leave it empty or unset instead',
+  },
+};

@@ -73,3 +73,28 @@ it("accepts the current key and the previous key in its window, rejects a wrong 
   expect(output).not.toContain(CURRENT);
   expect(output).not.toContain(PREVIOUS);
 });
+
+it("exits at startup, naming the problem, when WEBHOOK_PREVIOUS_SECRET is the word null", async () => {
+  // What `pulumi stack output previousSecret --show-secrets` prints before the first rotation.
+  const started = spawn(join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["examples/receiver/index.ts"], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      WEBHOOK_URL: URL_AS_CONFIGURED,
+      WEBHOOK_SECRET: CURRENT,
+      WEBHOOK_PREVIOUS_SECRET: "null",
+      WEBHOOK_SECRET_ROTATED_AT: "null",
+      PORT: "0",
+      HOST: "127.0.0.1",
+    },
+  });
+  let printed = "";
+  started.stdout.on("data", (chunk: Buffer) => (printed += chunk.toString()));
+  started.stderr.on("data", (chunk: Buffer) => (printed += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => started.once("exit", resolve));
+  expect({ code, listening: printed.includes("listening") }).toEqual({ code: 1, listening: false });
+  expect(printed).toContain(
+    'receiver: the previous key is the text "null", which is how an unset value prints (pulumi stack output prints null before the first rotation); leave it empty or unset instead (from WEBHOOK_SECRET, WEBHOOK_PREVIOUS_SECRET and WEBHOOK_SECRET_ROTATED_AT)',
+  );
+  expect(printed).not.toContain(CURRENT);
+});

@@ -12,7 +12,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { REPO_ROOT } from "../support/engine";
 import type { FunctionContext } from "../../examples/receiver-appwrite-function/src/main";
-import { replayTampered, startEmulatorFixture, type EmulatorFixture } from "./emulator-fixture";
+import {
+  replayTampered,
+  startEmulatorFixture,
+  type EmulatorFixture,
+  PREVIOUS_IS_NULL,
+  replaySignedWith,
+} from "./emulator-fixture";
 
 /** The function's entrypoint, loaded as Appwrite's executor loads it: the module's default export. */
 const ENTRYPOINT = "examples/receiver-appwrite-function/src/main.ts";
@@ -115,5 +121,23 @@ it("says which variable is missing, and answers 500 without it", async () => {
     expect(errors.at(-1)).toMatch(/WEBHOOK_SECRET/);
   } finally {
     process.env["WEBHOOK_SECRET"] = saved;
+  }
+});
+
+it("with WEBHOOK_PREVIOUS_SECRET the word null, refuses a delivery signed with `null` (500, the problem logged)", async () => {
+  // What `pulumi stack output previousSecret --show-secrets` prints before the first rotation.
+  process.env["WEBHOOK_PREVIOUS_SECRET"] = "null";
+  try {
+    const delivery = await fixture.deliver(FUNCTION_URL);
+    expect({ status: delivery.status, json: JSON.parse(delivery.responseBody) as unknown }).toEqual(
+      PREVIOUS_IS_NULL,
+    );
+    expect(await replaySignedWith(delivery, origin + "/", "null")).toEqual(PREVIOUS_IS_NULL);
+    expect(logs.at(-1)).toBe(
+      `rejected 500 receiver_misconfigured invalid-secrets: ${PREVIOUS_IS_NULL.json.problem}`,
+    );
+    expect(logs.join("\n")).not.toContain(key);
+  } finally {
+    delete process.env["WEBHOOK_PREVIOUS_SECRET"];
   }
 });

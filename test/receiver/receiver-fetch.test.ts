@@ -10,7 +10,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../support/engine";
 import { bundleForWorkers, WORK_DIR } from "../runtimes/runtimes";
-import { replayTampered, startEmulatorFixture, type EmulatorFixture } from "./emulator-fixture";
+import {
+  PREVIOUS_IS_NULL,
+  replaySignedWith,
+  replayTampered,
+  startEmulatorFixture,
+  type EmulatorFixture,
+} from "./emulator-fixture";
 
 let fixture: EmulatorFixture;
 let bundlePath: string;
@@ -87,6 +93,27 @@ describe.each(["bun", "deno"] as const)("%s", (runtime) => {
     expect(tampered).toEqual({ status: 401, json: { error: "invalid_signature", reason: "mismatch" } });
     await expect.poll(output).toMatch(/verified webhook=\w+ key=current/);
     await expect.poll(output).toMatch(/rejected 401 invalid_signature mismatch/);
+    expect(output()).not.toContain(secret);
+  });
+
+  it("with WEBHOOK_PREVIOUS_SECRET the word null, refuses a delivery signed with `null` (500)", async () => {
+    const url = `https://${runtime}-null.hooks.example.com/appwrite`;
+    const { secret } = await fixture.createWebhook(url, `To ${runtime}, misconfigured`);
+    // What `pulumi stack output previousSecret --show-secrets` prints before the first rotation.
+    const { origin, output } = await serveWith(runtime, {
+      WEBHOOK_URL: url,
+      WEBHOOK_SECRET: secret,
+      WEBHOOK_PREVIOUS_SECRET: "null",
+    });
+    fixture.emulator.setHostRoutes({ [`${runtime}-null.hooks.example.com`]: origin });
+    const delivery = await fixture.deliver(url);
+    expect({ status: delivery.status, json: JSON.parse(delivery.responseBody) as unknown }).toEqual(
+      PREVIOUS_IS_NULL,
+    );
+    expect(await replaySignedWith(delivery, `${origin}/appwrite`, "null")).toEqual(PREVIOUS_IS_NULL);
+    await expect
+      .poll(output)
+      .toContain(`rejected 500 receiver_misconfigured invalid-secrets: ${PREVIOUS_IS_NULL.json.problem}`);
     expect(output()).not.toContain(secret);
   });
 });

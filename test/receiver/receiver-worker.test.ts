@@ -8,7 +8,13 @@ import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { bundleForWorkers } from "../runtimes/runtimes";
-import { replayTampered, startEmulatorFixture, type EmulatorFixture } from "./emulator-fixture";
+import {
+  PREVIOUS_IS_NULL,
+  replaySignedWith,
+  replayTampered,
+  startEmulatorFixture,
+  type EmulatorFixture,
+} from "./emulator-fixture";
 
 const WEBHOOK_URL = "https://worker.hooks.example.com/appwrite";
 let fixture: EmulatorFixture;
@@ -16,24 +22,28 @@ let miniflare: Miniflare;
 let origin: string;
 let logs = "";
 let key = "";
+let script = "";
+
+/** The Worker with its bindings, as `wrangler deploy` would run it. */
+const workerOptions = (bindings: Record<string, string>) => ({
+  modules: true,
+  script,
+  compatibilityDate: "2025-09-01",
+  host: "127.0.0.1",
+  port: 0,
+  bindings: { WEBHOOK_URL, WEBHOOK_SECRET: key, ...bindings },
+  handleRuntimeStdio(stdout: Readable, stderr: Readable) {
+    stdout.on("data", (chunk: Buffer) => (logs += chunk.toString()));
+    stderr.on("data", (chunk: Buffer) => (logs += chunk.toString()));
+  },
+});
 
 beforeAll(async () => {
   fixture = await startEmulatorFixture();
   const { secret } = await fixture.createWebhook(WEBHOOK_URL, "To the Worker");
   key = secret;
-  const { text } = await bundleForWorkers("examples/receiver-worker/src/index.ts", "receiver-worker.mjs");
-  miniflare = new Miniflare({
-    modules: true,
-    script: text,
-    compatibilityDate: "2025-09-01",
-    host: "127.0.0.1",
-    port: 0,
-    bindings: { WEBHOOK_URL, WEBHOOK_SECRET: secret },
-    handleRuntimeStdio(stdout: Readable, stderr: Readable) {
-      stdout.on("data", (chunk: Buffer) => (logs += chunk.toString()));
-      stderr.on("data", (chunk: Buffer) => (logs += chunk.toString()));
-    },
-  });
+  script = (await bundleForWorkers("examples/receiver-worker/src/index.ts", "receiver-worker.mjs")).text;
+  miniflare = new Miniflare(workerOptions({}));
   origin = (await miniflare.ready).origin;
   fixture.emulator.setHostRoutes({ "worker.hooks.example.com": origin });
 });
@@ -51,5 +61,21 @@ it("accepts the emulator's delivery in workerd and refuses a tampered copy", asy
   expect(tampered).toEqual({ status: 401, json: { error: "invalid_signature", reason: "mismatch" } });
   await expect.poll(() => logs).toMatch(/verified webhook=\w+ key=current events=users\.u\d+\.create/);
   await expect.poll(() => logs).toMatch(/rejected 401 invalid_signature \(mismatch\)/);
+  expect(logs).not.toContain(key);
+});
+
+it("with the binding WEBHOOK_PREVIOUS_SECRET the word null, refuses a delivery signed with `null` (500)", async () => {
+  // What `pulumi stack output previousSecret --show-secrets` prints before the first rotation.
+  await miniflare.setOptions(workerOptions({ WEBHOOK_PREVIOUS_SECRET: "null" }));
+  origin = (await miniflare.ready).origin;
+  fixture.emulator.setHostRoutes({ "worker.hooks.example.com": origin });
+  const delivery = await fixture.deliver(WEBHOOK_URL);
+  expect({ status: delivery.status, json: JSON.parse(delivery.responseBody) as unknown }).toEqual(
+    PREVIOUS_IS_NULL,
+  );
+  expect(await replaySignedWith(delivery, `${origin}/appwrite`, "null")).toEqual(PREVIOUS_IS_NULL);
+  await expect
+    .poll(() => logs)
+    .toContain(`rejected 500 receiver_misconfigured (invalid-secrets): ${PREVIOUS_IS_NULL.json.problem}`);
   expect(logs).not.toContain(key);
 });

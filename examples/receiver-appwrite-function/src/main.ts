@@ -39,7 +39,10 @@ function variable(name: string): string | undefined {
 export default async function receive({ req, res, log, error }: FunctionContext): Promise<unknown> {
   // The same statuses and JSON bodies as the package's other receivers.
   const answer = (rejection?: WebhookRejection) => {
-    if (rejection) log(`rejected ${rejection.status} ${rejection.error} ${rejection.reason ?? ""}`.trim());
+    if (rejection) {
+      const { status, error: code, reason = "", problem } = rejection;
+      log(`rejected ${status} ${code} ${reason}`.trim() + (problem ? `: ${problem}` : ""));
+    }
     const { status, json } = answerFor(rejection);
     return res.text(json, status, { ...ANSWER_HEADERS });
   };

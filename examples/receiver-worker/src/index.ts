@@ -11,7 +11,7 @@ export interface Env {
   WEBHOOK_URL: string;
   /** The Webhook resource's `secret` output. */
   WEBHOOK_SECRET: string;
-  /** `previousSecret` and `secretRotatedAt`; empty before the first rotation. */
+  /** `previousSecret` and `secretRotatedAt`: unset before the first rotation (never the word `null`). */
   WEBHOOK_PREVIOUS_SECRET?: string;
   WEBHOOK_SECRET_ROTATED_AT?: string;
 }
@@ -33,8 +33,10 @@ app.all(
       // Never log the keys or the signature; which key matched is enough to follow a rotation.
       console.log(`verified webhook=${headers.webhookId} key=${matched} events=${headers.events.join(",")}`);
     },
-    onRejected({ status, error, reason }) {
-      console.log(`rejected ${status} ${error}${reason ? ` (${reason})` : ""}`);
+    onRejected({ status, error, reason, problem }) {
+      console.log(
+        `rejected ${status} ${error}${reason ? ` (${reason})` : ""}${problem ? `: ${problem}` : ""}`,
+      );
     },
   }),
 );
