@@ -169,6 +169,7 @@ export interface DeliveryOf<Bytes extends Uint8Array> {
   payload: unknown;
   /** The exact bytes that were verified. */
   rawBody: Bytes;
+  /** Not signed (only the configured URL and the body are): informative, never a basis for a decision. */
   headers: AppwriteWebhookHeaders;
   /** Which key matched: seeing "previous" means the sender has not switched yet. */
   matched: SecretLabel;
