@@ -9,10 +9,13 @@
  * - any write through this process drops the cached list of that project, so a read never
  *   sees a state older than our own write;
  * - a lone read (nothing else waiting) is a plain GET: listing a large project to refresh one
- *   webhook would cost more than it saves.
+ *   webhook would cost more than it saves;
+ * - a failed list fails each read that waited on it as that read, naming its webhook: which
+ *   request ran depends on timing, so what the operator reads must not.
  */
-import type { AppwriteClient, AppwriteWebhook } from "./client";
+import { readOperation, type AppwriteClient, type AppwriteWebhook } from "./client";
 import type { Connection } from "./config";
+import { asFailureOf } from "./errors";
 
 /** How long reads wait for company before deciding between one GET and a shared list. */
 const GATHER_MS = 15;
@@ -101,7 +104,7 @@ async function flush(client: AppwriteClient, entry: ProjectReads): Promise<void>
       }),
     );
   } catch (error) {
-    for (const pending of batch) pending.reject(error);
+    for (const pending of batch) pending.reject(asFailureOf(error, readOperation(pending.id)));
   }
 }
 

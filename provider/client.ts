@@ -113,6 +113,9 @@ export interface ClientOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The wording of a read of one webhook, in its retry lines and errors, whichever request serves it. */
+export const readOperation = (webhookId: string): string => `read webhook ${webhookId}`;
+
 export class AppwriteClient {
   private readonly agent: Agent;
 
@@ -159,7 +162,7 @@ export class AppwriteClient {
 
   async get(webhookId: string): Promise<AppwriteWebhook> {
     return this.json<AppwriteWebhook>({
-      operation: `read webhook ${webhookId}`,
+      operation: readOperation(webhookId),
       method: "GET",
       path: `/webhooks/${encodeURIComponent(webhookId)}`,
       replaySafe: true,

@@ -67,13 +67,26 @@ export class AppwriteTransportError extends Error {
   constructor(
     readonly operation: string,
     readonly causeCode: string,
-    detail: string,
+    readonly detail: string,
   ) {
     super(
       `Could not ${operation}: ${detail} (${causeCode}). Check the endpoint and the network, then run again.`,
     );
     this.name = "AppwriteTransportError";
   }
+}
+
+/**
+ * The same failure, reported as another operation's. One request may serve several operations
+ * (a list read on behalf of every webhook waiting for it); each of them then fails with its own
+ * name, as it would had it sent its own request, so the message does not depend on which ran.
+ */
+export function asFailureOf(error: unknown, operation: string): unknown {
+  if (error instanceof AppwriteApiError)
+    return new AppwriteApiError(operation, error.status, error.type, error.appwriteMessage, error.hint);
+  if (error instanceof AppwriteTransportError)
+    return new AppwriteTransportError(operation, error.causeCode, error.detail);
+  return error;
 }
 
 /**

@@ -1,13 +1,14 @@
 /**
- * Runs PHP itself (php-cli and php-curl from Debian's packages, as .ci/run installs them) for
- * expected values. A missing PHP is a failure with the fix in its message, never a skip: the
- * tests that call this have no other independent source.
+ * Runs PHP itself (php-cli and php-curl from Debian's packages, as scripts/setup-php.sh installs
+ * them before `npm test` runs anything) for expected values. A missing PHP is a failure with the
+ * fix in its message, never a skip: the tests that call this have no other independent source.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 
 export const PHP_SCRIPTS = join(__dirname, "php");
-const INSTALL_HINT = "install it with: apt-get install -y php-cli php-curl";
+const INSTALL_HINT =
+  "`npm test` installs it first (scripts/setup-php.sh), or: apt-get install -y php-cli php-curl";
 
 const missingPhp = (error: Error, script: string): Error =>
   new Error(

@@ -40,16 +40,26 @@ const RUNNERS: Record<string, ExecutedBy | ExecutedHere> = {
   "recover-torn-checkpoint": { test: "test/reliability/crash.test.ts" },
   "large-stacks-up": { test: "test/reliability/crash-no-checkpoints.test.ts" },
   "repo-demo": { test: "test/e2e/demo.e2e.test.ts" },
-  // The tests cannot run themselves: CI runs exactly this command (see .ci/run).
-  "repo-test": { here: ciRunsTheTestCommand },
+  // The tests cannot run themselves: CI runs exactly the README's commands (see .ci/run).
+  "repo-test": { here: ciRunsTheReadmeCommands },
 };
 
-/** `.ci/run`, what CI executes on a clean clone, ends by running the README's test command. */
-async function ciRunsTheTestCommand(block: Snippet): Promise<void> {
-  const commands = commandLines(block.text);
-  expect(commands).toEqual(["npm test"]);
+/** The lines of `.ci/run` that run nothing: strict mode, and the repository root as working directory. */
+const CI_PREAMBLE = ["set -euo pipefail", 'cd "$(dirname "$0")/.."'];
+/** `npm ci` is `npm install` held to the lockfile; its flags only silence the audit and funding notices. */
+const IN_CI: Record<string, string> = { "npm install": "npm ci --no-audit --no-fund" };
+
+/**
+ * `.ci/run`, what CI executes on a clean clone, runs the README's install and test commands and
+ * nothing else: a step CI needs that the README omits would make CI green where users fail.
+ */
+async function ciRunsTheReadmeCommands(block: Snippet): Promise<void> {
+  const test = commandLines(block.text);
+  expect(test).toEqual(["npm test"]);
+  const [install] = commandLines(snippet("repo-demo").text);
+  expect(install).toBe("npm install");
   const ci = commandLines(readFileSync(join(REPO_ROOT, ".ci", "run"), "utf8"));
-  expect(ci[ci.length - 1]).toBe(commands[0]);
+  expect(ci).toEqual([...CI_PREAMBLE, IN_CI[install ?? ""], ...test]);
 }
 
 const snippets = allSnippets();

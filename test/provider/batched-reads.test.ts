@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setStackConfig } from "../../provider/config";
 import { create, read, update } from "../../provider/lifecycle";
 import type { WebhookState } from "../../provider/schema";
@@ -76,4 +76,68 @@ it("a write drops the cached list, so a later read sees it", async () => {
   );
   const [after] = await Promise.all([read(state.webhookId, state), read(states[3]!.webhookId, states[3]!)]);
   expect(after.props?.name).toBe("changed");
+});
+
+describe("a failed read says the same whichever request served it", () => {
+  // Which request runs depends on timing: reads arriving together share a list, a lone read
+  // sends its own GET. The operator must read the same error either way, naming the webhook.
+  afterEach(() => emulator.clearFaults());
+
+  /** The error of reading states[0]: alone (its own GET), or together with states[1] (one list). */
+  async function failures(): Promise<{ alone: string; together: string; requests: string[] }> {
+    const [first, second] = states as [WebhookState, WebhookState];
+    // A write drops the list an earlier test left cached, so both reads reach the server.
+    const other = states[5] as WebhookState;
+    await update(
+      other.webhookId,
+      other,
+      checkedInputs(emulator.endpoint, { webhookId: other.webhookId, name: "w" }),
+    );
+    const before = emulator.requests().at(-1)?.seq ?? 0;
+    const alone = await read(first.webhookId, first).then(
+      () => "no error",
+      (error: Error) => error.message,
+    );
+    const [together] = await Promise.allSettled([
+      read(first.webhookId, first),
+      read(second.webhookId, second),
+    ]);
+    const requests = emulator
+      .requests()
+      .filter((r) => r.seq > before)
+      .map((r) => r.routeKey);
+    return {
+      alone,
+      together: together.status === "rejected" ? (together.reason as Error).message : "no error",
+      requests: [...new Set(requests)],
+    };
+  }
+
+  it("an Appwrite error (401, missing scope)", async () => {
+    emulator.injectFault({
+      kind: "status",
+      status: 401,
+      type: "general_unauthorized_scope",
+      method: "GET",
+      path: /^\/v1\/webhooks/,
+      projectId: PROJECT,
+    });
+    const { alone, together, requests } = await failures();
+    // Both paths ran, so the comparison is between them.
+    expect(requests.sort()).toEqual(["GET /v1/webhooks", "GET /v1/webhooks/:id"]);
+    expect(alone).toMatch(
+      new RegExp(
+        `^Appwrite refused to read webhook ${states[0]?.webhookId}: HTTP 401 general_unauthorized_scope`,
+      ),
+    );
+    expect(together).toBe(alone);
+  });
+
+  it("a connection reset on every attempt", async () => {
+    emulator.injectFault({ kind: "reset", method: "GET", path: /^\/v1\/webhooks/, projectId: PROJECT });
+    const { alone, together, requests } = await failures();
+    expect(requests.sort()).toEqual(["GET /v1/webhooks", "GET /v1/webhooks/:id"]);
+    expect(alone).toMatch(new RegExp(`^Could not read webhook ${states[0]?.webhookId}: `));
+    expect(together).toBe(alone);
+  }, 60_000);
 });

@@ -178,7 +178,9 @@ export class FaultLanes {
       case "create":
         return `create webhook ${id}`;
       case "read":
-        return "list webhooks";
+        // Whether a shared list or the webhook's own GET served the read depends on timing; the
+        // error names the webhook either way.
+        return `read webhook ${id}`;
       case "update":
         return `update webhook ${id}`;
       case "rotate":
@@ -211,13 +213,16 @@ export class FaultLanes {
   }
 
   /**
-   * Retries of the lane's read: the failed reads its project received, less the last one when the
-   * fault persisted (that one was given up on). A list's retry line names no project, so the lines
-   * cannot be told apart; readRetryLines checks the sum.
+   * Retries of the lane's read: the failed reads its project received, less the last attempt of
+   * each request given up on when the fault persisted. The lane's two reads are served by one
+   * list, or, when they reach the provider apart, by a GET each: one request or two, as timing
+   * decides. A list's retry line names no project, so the lines cannot be told apart;
+   * readRetryLines checks the sum.
    */
   readRetries(lane: Lane, persistent: boolean): number {
-    const failed = this.requestsOf(lane).filter((r) => r.method === "GET" && r.status !== 200).length;
-    return persistent ? failed - 1 : failed;
+    const failed = this.requestsOf(lane).filter((r) => r.method === "GET" && r.status !== 200);
+    const givenUp = persistent ? new Set(failed.map((r) => r.path)).size : 0;
+    return failed.length - givenUp;
   }
 
   /** Expects the persistent fault's error on the lane's resource: the operation and the Appwrite (or network) error. */
