@@ -61,7 +61,7 @@ it("a SIGKILL to the CLI alone leaves no language host, program or plugin behind
     kind: "latency",
     method: "POST",
     path: /^\/v1\/webhooks$/,
-    latencyMs: 20_000,
+    latencyMs: 8_000,
   });
   const cli = spawn(`${bin}/pulumi`, ["up", "--yes"], {
     cwd: fixture.workDir,
