@@ -26,8 +26,8 @@ export interface ResourceIdentity {
 /**
  * Validates everything before any API call. Also fixes the two things a later step must not
  * guess: the webhook ID and the target endpoint and project (resolved from input, stack config
- * or env), so that moving a webhook shows as a replace. An undeclared ID is derived from the
- * resource and its target, so preview shows the ID that up creates, and a run that never
+ * or env), so that moving a webhook to another project shows as a replace. An undeclared ID is
+ * derived from the resource and its target, so preview shows the ID that up creates, and a run that never
  * recorded its creates (killed, or without checkpoints) finds them again under the same IDs.
  */
 export function check(olds: Raw, news: Raw, resource?: ResourceIdentity): CheckResult {
@@ -61,9 +61,12 @@ export function check(olds: Raw, news: Raw, resource?: ResourceIdentity): CheckR
   }
   if (connectionFailures.length > 0) return { inputs: news, failures: connectionFailures };
 
-  const sameTarget = olds.endpoint === target.endpoint && olds.projectId === target.projectId;
-  // An ID in state is kept (stacks from before derived IDs keep theirs); a new target gets a new one.
-  const kept = sameTarget && typeof olds.webhookId === "string" ? olds.webhookId : undefined;
+  // An ID in state is kept (stacks from before derived IDs keep theirs); a new project gets a new
+  // one. A new endpoint keeps it: the endpoint may be another address of the same server, where
+  // the webhook is this very one, and on another server the ID is free anyway (IDs are unique
+  // per server), so update can move the webhook without a replace.
+  const sameProject = olds.projectId === target.projectId;
+  const kept = sameProject && typeof olds.webhookId === "string" ? olds.webhookId : undefined;
   // Resolved by now: each target setting is a string, or UNKNOWN while preview waits for it.
   const resolved = target as { endpoint: string; projectId: string };
   const fresh =

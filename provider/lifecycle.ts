@@ -90,18 +90,22 @@ export function diff(_id: string, olds: WebhookState, news: WebhookInputs): Diff
   const updates = [
     ...changedWebhookFields(olds, news),
     ...(secretChangeRequested(olds, news) ? ["secret"] : []),
-    // No API call, but state must carry the key delete will use, and the validation mode.
-    ...(["apiKey", "eventValidation", "rotationTrigger"] as const).filter((field) =>
+    // A new endpoint is an update: the same server under another address costs no request
+    // beyond one read, and another server gets the webhook moved to it (see `update`).
+    ...(differs(olds.endpoint, news.endpoint) ? ["endpoint"] : []),
+    // No API call, but state must carry the key delete will use, the validation mode, and
+    // whether delete leaves the webhook in place (adopted).
+    ...(["apiKey", "eventValidation", "rotationTrigger", "adopt"] as const).filter((field) =>
       differs(olds[field], news[field]),
     ),
   ];
   return {
     changes: replaces.length > 0 || updates.length > 0,
     replaces,
-    // Webhook IDs are unique across an Appwrite server: moving the same ID to another project on
-    // the same server must delete the old webhook first, or the create fails with 409.
-    deleteBeforeReplace:
-      replaces.length > 0 && news.webhookId === olds.webhookId && news.endpoint === olds.endpoint,
+    // Webhook IDs are unique across an Appwrite server: moving the same ID to another project,
+    // on the same server or (an endpoint that changed too) perhaps the same one under another
+    // address, must delete the old webhook first, or the create fails with 409.
+    deleteBeforeReplace: replaces.length > 0 && news.webhookId === olds.webhookId,
   };
 }
 
@@ -286,6 +290,10 @@ export async function update(
   olds: WebhookState,
   news: WebhookInputs & Raw,
 ): Promise<UpdateResult> {
+  if (olds.endpoint !== news.endpoint) {
+    const moved = await followEndpoint(id, olds, news);
+    if (moved) return moved;
+  }
   const { client } = clientFor(news);
   // Computed fields come from the old state, every input from the new one, so an optional
   // input the program dropped leaves state too. The key in force is still the old one.
@@ -352,14 +360,86 @@ export async function update(
 }
 
 /**
+ * A new endpoint for the webhook in state. An endpoint is an address, not an identity, and the
+ * webhook itself tells which server the new address reaches: under its ID, the `$createdAt`
+ * that state recorded means the same webhook, so the same server, and the update goes on as any
+ * other (undefined is returned). Anything else means another server, or a webhook deleted or
+ * replaced outside Pulumi: the webhook is created at the new address as `create` would (a 409
+ * is taken over only under create's own rules), with the key receivers already hold unless a
+ * new one was asked for, and only then is the old address's copy deleted, if that address still
+ * shows the webhook state recorded and not the one just made.
+ */
+async function followEndpoint(
+  id: string,
+  olds: WebhookState,
+  news: WebhookInputs & Raw,
+): Promise<UpdateResult | undefined> {
+  const live = await clientFor(news).client.find(id);
+  if (live && live.$createdAt === olds.createdAt) return undefined;
+
+  const rotate = secretChangeRequested(olds, news);
+  // An unknown key ("" after a partial failure or an import) is not carried: a new one is set.
+  const carried = rotate ? news.secret : (news.secret ?? (olds.secret || undefined));
+  console.error(
+    `pulumi-appwrite-webhooks: webhook ${id} is not at ${news.endpoint} as recorded; ` +
+      `creating it there${carried !== undefined && !rotate ? " with the key it has" : ""}, then removing it from ${olds.endpoint}`,
+  );
+  const { outs } = await create({ ...news, ...(carried === undefined ? {} : { secret: carried }) });
+  const keptKey = !rotate && olds.secret !== "" && outs.secret === olds.secret;
+  const state = compact({
+    ...outs,
+    secretSource: keptKey ? olds.secretSource : outs.secretSource,
+    previousSecret: keptKey ? olds.previousSecret : olds.secret || olds.previousSecret,
+    secretRotatedAt: keptKey ? olds.secretRotatedAt : now(),
+  }) as WebhookState;
+  await removeFromOldAddress(id, olds, state.createdAt);
+  return { outs: state };
+}
+
+/**
+ * Deletes the old address's copy of a webhook that now lives elsewhere, and only that: when the
+ * old address shows the webhook just made (one server, two addresses), a webhook state never
+ * recorded, or cannot be reached, nothing is deleted and the operator is told.
+ */
+async function removeFromOldAddress(id: string, olds: WebhookState, movedCreatedAt: string): Promise<void> {
+  const warn = (what: string) =>
+    console.error(`pulumi-appwrite-webhooks: webhook ${id} now lives at its new endpoint; ${what}`);
+  try {
+    const { client } = clientFor(olds);
+    const old = await client.find(id);
+    if (!old || old.$createdAt === movedCreatedAt) return;
+    if (old.$createdAt !== olds.createdAt) {
+      warn(
+        `the webhook under its ID at ${olds.endpoint} is not the one state recorded, so it was left there`,
+      );
+      return;
+    }
+    await client.delete(id);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    warn(`its copy at ${olds.endpoint} could not be deleted (${reason}); delete it there by hand`);
+  }
+}
+
+/**
  * DELETE; a webhook that is already gone counts as deleted. One that a create of this run took
- * over belongs to that create's resource: this delete is of the state entry it replaced.
+ * over belongs to that create's resource: this delete is of the state entry it replaced. An
+ * adopted webhook (`adopt: true`) existed before Pulumi managed it, and a destroy leaves it in
+ * place, as `pulumi import`'s protection keeps an imported one: removing `adopt` first hands
+ * its deletion to Pulumi.
  */
 export async function remove(id: string, props: WebhookState): Promise<void> {
   const { client, connection } = clientFor(props);
   if (takenOver.delete(ownerKey(connection, id))) {
     console.error(
       `pulumi-appwrite-webhooks: webhook ${id} was taken over by its replacement in this run; leaving it in place`,
+    );
+    return;
+  }
+  if (props.adopt === true) {
+    console.error(
+      `pulumi-appwrite-webhooks: webhook ${id} is adopted (\`adopt: true\`), so it is left in place on the server ` +
+        "and only leaves state; remove `adopt` and run `pulumi up` first to have Pulumi delete it",
     );
     return;
   }

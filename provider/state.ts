@@ -37,8 +37,13 @@ export const WEBHOOK_FIELDS = [
   "authPassword",
 ] as const;
 
-/** Fields that name a different webhook when they change: a new one is created, the old one deleted. */
-export const IDENTITY_FIELDS = ["webhookId", "projectId", "endpoint"] as const;
+/**
+ * Fields that name a different webhook when they change: a new one is created, the old one
+ * deleted. The endpoint is not one of them: it is an address, and two addresses can reach one
+ * server (`127.0.0.1` and `localhost`, or Appwrite Cloud's global and regional hostnames). The
+ * lifecycle's update tells a new address of the same server from another server.
+ */
+export const IDENTITY_FIELDS = ["webhookId", "projectId"] as const;
 
 /**
  * A webhook ID in the shape of Appwrite's `ID::unique()`: 13 hex digits of time (as PHP's

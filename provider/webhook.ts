@@ -49,7 +49,11 @@ export interface WebhookArgs {
   rotationTrigger?: pulumi.Input<string | number>;
   /** Per-resource project; default stack config `appwrite:projectId`, then `APPWRITE_PROJECT_ID`. Changing it replaces. */
   projectId?: pulumi.Input<string>;
-  /** Per-resource endpoint such as `https://cloud.appwrite.io/v1`; default `appwrite:endpoint`, then `APPWRITE_ENDPOINT`. */
+  /**
+   * Per-resource endpoint such as `https://cloud.appwrite.io/v1`; default `appwrite:endpoint`, then
+   * `APPWRITE_ENDPOINT`. Changing it updates: another address of the same server keeps the webhook,
+   * another server gets it moved there with its key.
+   */
   endpoint?: pulumi.Input<string>;
   /** Per-resource API key (scopes webhooks.read and webhooks.write); default `appwrite:apiKey`, then `APPWRITE_API_KEY`. Always a secret. */
   apiKey?: pulumi.Input<string>;
@@ -58,7 +62,8 @@ export interface WebhookArgs {
   /**
    * Take over a webhook that already exists with this `webhookId` instead of failing with a
    * conflict. Its signing key is replaced (by `secret`, or a new generated one), since the
-   * existing key cannot be read back.
+   * existing key cannot be read back. While set, destroy leaves the webhook on the server (it
+   * existed before Pulumi); remove it to let Pulumi delete the webhook.
    */
   adopt?: pulumi.Input<boolean>;
 }

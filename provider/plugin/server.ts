@@ -112,7 +112,7 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
     checkResponse({ inputs: fromStruct(request.getNews()), failures: [] }),
   ),
   // A changed endpoint or project never replaces the provider: each webhook's check resolves its
-  // target, and a webhook whose target moves is replaced by its own diff.
+  // target, and its own diff replaces it for a new project and updates it for a new endpoint.
   diffConfig: unary((request: proto.DiffRequest) => {
     const changed = configDiffers(
       fromStruct(request.getOldInputs() ?? request.getOlds()),

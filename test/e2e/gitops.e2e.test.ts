@@ -161,7 +161,7 @@ describe("GitOps", () => {
     for (const id of created) emulator.deleteWebhook(id);
   });
 
-  it("adopts 3 existing webhooks: no duplicates, and each key known afterwards", async () => {
+  it("adopts 3 existing webhooks: no duplicates, each key known afterwards, and destroy leaves them in place", async () => {
     for (const id of ["legacy-a", "legacy-b", "legacy-c"]) {
       await post(emulator, "adopt", {
         webhookId: id,
@@ -196,6 +196,12 @@ ${["legacy-a", "legacy-b", "legacy-c"]
         signature(`https://hooks.example.com/${id}`, delivery.body, String(secrets[id])),
       );
     }
+
+    // They existed before Pulumi: a destroy takes them out of state and leaves them serving.
+    await fixture.stack.destroy(quiet);
+    const kept = emulator.webhooks("adopt");
+    expect(kept.map((w) => [w.$id, w.secret])).toEqual(live.map((w) => [w.$id, secrets[w.$id]]));
+    for (const webhook of kept) emulator.deleteWebhook(webhook.$id);
   });
 
   it("examples/gitops: the same file applied by the dev and prod stacks, each to its own project", async () => {

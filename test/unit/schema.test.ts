@@ -213,7 +213,7 @@ describe("diff", () => {
     expect(d({ rotationTrigger: 2 })).toMatchObject({ changes: true, replaces: [] });
     expect(d({ secret: undefined }).changes).toBe(false);
   });
-  it("replaces on identity changes; the same ID on the same server is deleted first", () => {
+  it("replaces on identity changes; the same ID moving to another project is deleted first", () => {
     expect(d({ webhookId: "other" })).toEqual({
       changes: true,
       replaces: ["webhookId"],
@@ -224,8 +224,16 @@ describe("diff", () => {
       replaces: ["projectId"],
       deleteBeforeReplace: true,
     });
-    expect(d({ endpoint: "https://b.example.com/v1" })).toMatchObject({
-      replaces: ["endpoint"],
+    // The same ID in another project of what may be the same server (under another address).
+    expect(d({ projectId: "p2", endpoint: "https://b.example.com/v1" })).toMatchObject({
+      replaces: ["projectId"],
+      deleteBeforeReplace: true,
+    });
+  });
+  it("updates, never replaces, on a new endpoint: it may be another address of the same server", () => {
+    expect(d({ endpoint: "https://b.example.com/v1" })).toEqual({
+      changes: true,
+      replaces: [],
       deleteBeforeReplace: false,
     });
   });

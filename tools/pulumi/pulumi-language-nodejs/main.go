@@ -69,8 +69,18 @@ func main() {
 			fatalf("could not start health check: %v", err)
 		}
 	}
+	// The health check above polls every five minutes, so a CLI killed with SIGKILL (an OOM
+	// kill, a cancelled CI job) would leave this host, and the program it runs, alive under
+	// PID 1 for that long. The engine is the process that started us: once we are reparented,
+	// it is gone, and nothing can use us any more.
+	go exitWhenOrphaned(os.Getppid(), cancel)
 
 	h := &host{engineAddress: engineAddress, tracing: tracing}
+	go func() {
+		<-ctx.Done()
+		// The program's connection to the engine is gone too: stop it rather than leave it behind.
+		h.killRunning()
+	}()
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Cancel: stop,
 		Init: func(srv *grpc.Server) error {
@@ -192,6 +202,30 @@ func (h *host) GetProgramDependencies(
 		resp.Dependencies = append(resp.Dependencies, &pulumirpc.DependencyInfo{Name: name, Version: v})
 	}
 	return resp, nil
+}
+
+// exitWhenOrphaned cancels once the parent that started this process is no longer its parent.
+// Polling is the portable way (PR_SET_PDEATHSIG is Linux-only and tied to the parent's thread,
+// which in the Go CLI is any of its OS threads). A quarter second keeps the check cheap while an
+// orphan is gone before anyone looks for it.
+func exitWhenOrphaned(parent int, cancel context.CancelFunc) {
+	for range time.Tick(250 * time.Millisecond) {
+		if os.Getppid() != parent {
+			cancel()
+			return
+		}
+	}
+}
+
+// killRunning ends every program this host started.
+func (h *host) killRunning() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, c := range h.running {
+		if c.Process != nil {
+			_ = c.Process.Kill()
+		}
+	}
 }
 
 func (h *host) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
