@@ -59,7 +59,7 @@ function differs(before: unknown, after: unknown): boolean {
 }
 
 /** True when the declared secret or the rotation trigger asks for a new signing key. */
-function secretChangeRequested(olds: WebhookState, news: WebhookInputs): boolean {
+export function secretChangeRequested(olds: WebhookState, news: WebhookInputs): boolean {
   // An empty key in state means a partial failure left it unknown: the next `up` must set one.
   // After `pulumi import` it is unknown too, but in force: only an explicit request replaces it,
   // or a plain `up` would break every receiver of a production webhook.
@@ -70,7 +70,8 @@ function secretChangeRequested(olds: WebhookState, news: WebhookInputs): boolean
   return newSecret || newTrigger;
 }
 
-function changedWebhookFields(olds: WebhookState, news: WebhookInputs): string[] {
+/** The stored fields the declaration changes: any of them means a PUT. */
+export function changedWebhookFields(olds: WebhookState, news: WebhookInputs): string[] {
   return WEBHOOK_FIELDS.filter((field) =>
     field === "events"
       ? isUnknown(news.events) ||

@@ -10,6 +10,7 @@
 import type * as Checker from "./check";
 import { ResourceInitError } from "./errors";
 import * as lifecycle from "./lifecycle";
+import * as preview from "./preview";
 import type { WebhookInputs, WebhookState } from "./schema";
 import { fromStoredOutputs as plain, toStoredOutputs as stored } from "./state";
 
@@ -70,4 +71,15 @@ export async function update(
 
 export async function remove(id: string, props: WebhookState): Promise<void> {
   return lifecycle.remove(id, plain(props));
+}
+
+/** Create's outputs for a preview, as stored: no request is made (./preview). */
+export function previewCreate(inputs: WebhookInputs & Raw): lifecycle.CreateResult {
+  const { id, outs } = preview.predictCreate(inputs);
+  return { id, outs: stored(outs) };
+}
+
+/** Update's outputs for a preview, as stored: no request is made (./preview). */
+export function previewUpdate(olds: WebhookState, news: WebhookInputs & Raw): lifecycle.UpdateResult {
+  return { outs: stored(preview.predictUpdate(plain(olds), news).outs) };
 }

@@ -128,9 +128,12 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
   }),
   configure: unary((request: proto.ConfigureRequest) => {
     lifecycle.configure(providerSettings(request), PACKAGE_NAME);
+    // True, and it must be: the engine takes a plugin that answers Handshake to support previews
+    // whatever this says (Pulumi 3.274), and calls create and update with `preview` set, which
+    // they answer with predicted outputs and no request.
     return new proto.ConfigureResponse()
       .setAcceptsecrets(true)
-      .setSupportspreview(false)
+      .setSupportspreview(true)
       .setAcceptresources(false)
       .setAcceptoutputs(false);
   }),
@@ -163,9 +166,9 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
   create: unary(
     async (request: proto.CreateRequest) => {
       requireWebhookType(request.getUrn());
-      const { id, outs } = await stored.create(
-        fromStruct(request.getProperties()) as unknown as WebhookInputs & Raw,
-      );
+      const inputs = fromStruct(request.getProperties()) as unknown as WebhookInputs & Raw;
+      // The engine calls create during previews too (see Configure): predict, never write.
+      const { id, outs } = request.getPreview() ? stored.previewCreate(inputs) : await stored.create(inputs);
       return new proto.CreateResponse().setId(id).setProperties(toStruct(outs));
     },
     (request) => fromStruct(request.getProperties()),
@@ -181,11 +184,12 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
   }),
   update: unary(
     async (request: proto.UpdateRequest) => {
-      const { outs } = await stored.update(
-        request.getId(),
-        fromStruct(request.getOlds()) as unknown as WebhookState,
-        fromStruct(request.getNews()) as unknown as WebhookInputs & Raw,
-      );
+      const olds = fromStruct(request.getOlds()) as unknown as WebhookState;
+      const news = fromStruct(request.getNews()) as unknown as WebhookInputs & Raw;
+      // The engine calls update during previews too (see Configure): predict, never write.
+      const { outs } = request.getPreview()
+        ? stored.previewUpdate(olds, news)
+        : await stored.update(request.getId(), olds, news);
       return new proto.UpdateResponse().setProperties(toStruct(outs));
     },
     (request) => fromStruct(request.getNews()),

@@ -7,7 +7,7 @@
  * so both doors face the same `up` and the same assertions for the cost of one engine run.
  */
 import { describe, expect, it } from "vitest";
-import { backendText } from "../support/engine";
+import { backendText, upWithPreview } from "../support/engine";
 import { DOORS, TYPES, bothDoors, bothDoorsSecrets, doorId, doorUrl, n } from "./doors";
 import { API_KEY, PROJECT, declare, deliver, outputs, quiet, signature, url, useWorld } from "./fixture";
 
@@ -91,9 +91,9 @@ describe("Webhook on the real engine, both doors from one table", () => {
       }),
     );
     suite.world.emulator.resetCounters();
-    const update = await stack.up(quiet);
+    const update = await upWithPreview(stack);
     expect(update.summary.resourceChanges).toMatchObject({ update: 2 });
-    // One PUT per door, nothing else written.
+    // One PUT per door over the whole command, its preview included; nothing else written.
     expect(suite.world.emulator.counters()).toMatchObject({ "PUT /v1/webhooks/:id": 2 });
     for (const door of DOORS) {
       expect(liveById(doorId(door, "e2e-first"))?.events).toEqual(["users.*.delete", "teams.*"]);
@@ -164,7 +164,7 @@ describe("Webhook on the real engine, both doors from one table", () => {
       secret: true,
     });
     suite.world.emulator.resetCounters();
-    const up = await stack.up(quiet);
+    const up = await upWithPreview(stack);
     expect(up.summary.resourceChanges).toMatchObject({ update: 4 });
     expect(up.summary.resourceChanges?.replace ?? 0).toBe(0);
     // One PATCH per webhook and no PUT: a rotation alone does not rewrite the webhook.

@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { provisionEngine, type StackFixture } from "../support/engine";
+import { provisionEngine, upWithPreview, type StackFixture } from "../support/engine";
 import { DOORS, TYPES, bothDoors, doorUrl, n } from "./doors";
 import { API_KEY, PROJECT, declare, outputs, quiet, url, useWorld } from "./fixture";
 
@@ -66,8 +66,8 @@ describe("NativeWebhook on the real engine", () => {
     // The next rotation trigger sets a key the provider knows: one PATCH, no PUT.
     await declare(fixture.stack, { imported: { door: "native", ...handMade, rotationTrigger: 1 } });
     suite.world.emulator.resetCounters();
-    await fixture.stack.up(quiet);
-    expect(suite.world.emulator.counters()).toMatchObject({ "PATCH /v1/webhooks/:id/secret": 1 });
+    await upWithPreview(fixture.stack);
+    expect(suite.world.emulator.counters()).toMatchObject({ total: 1, "PATCH /v1/webhooks/:id/secret": 1 });
     expect(suite.world.emulator.counters()["PUT /v1/webhooks/:id"] ?? 0).toBe(0);
     const out = await outputs(fixture.stack);
     expect(out.imported_secret).toEqual({ value: liveById("imported-by-id")?.secret, secret: true });

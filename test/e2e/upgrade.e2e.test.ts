@@ -23,7 +23,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { REPO_ROOT, engineEnv, provisionEngine } from "../support/engine";
+import { REPO_ROOT, engineEnv, provisionEngine, upWithPreview } from "../support/engine";
 import { API_KEY, PROJECT, declare, quiet, startWorld, url, webhookStack, type World } from "./fixture";
 
 let world: World;
@@ -144,7 +144,7 @@ it("state written with 0.1.0's serialized shim: preview, refresh, update and del
     // `kept` is updated by the new code; `dropped` is deleted by the shim its outputs hold.
     await declare(stack, { kept: { name: "Kept v2", url: url("/legacy/kept"), events: ["users.*"] } });
     world.emulator.resetCounters();
-    const result = await stack.up(quiet);
+    const result = await upWithPreview(stack);
     expect(result.summary.resourceChanges).toMatchObject({ update: 1, delete: 1 });
     expect(world.emulator.counters()).toMatchObject({
       "PUT /v1/webhooks/:id": 1,

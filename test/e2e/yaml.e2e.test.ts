@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
-import { backendText, openStack, provisionEngine, type StackFixture } from "../support/engine";
+import { backendText, openStack, provisionEngine, upWithPreview, type StackFixture } from "../support/engine";
 import { outputs, quiet } from "./fixture";
 
 const PROJECT = "yaml-a";
@@ -84,9 +84,11 @@ describe("examples/yaml on the real engine, through the plugin", () => {
 
   it("create: the key is a secret output equal to Appwrite's, and no plain-text copy is stored", async () => {
     fixture = await yamlStack("examples/yaml", "story");
-    const up = await fixture.stack.up(quiet);
-    // The stack and the webhook (the default provider is not counted).
-    expect(up.summary.resourceChanges).toEqual({ create: 2 });
+    let up: Awaited<ReturnType<typeof upWithPreview>> | undefined;
+    const methods = await requestsDuring(async () => (up = await upWithPreview(fixture.stack)));
+    // The stack and the webhook (the default provider is not counted); one POST, preview included.
+    expect(up?.summary.resourceChanges).toEqual({ create: 2 });
+    expect(methods).toEqual(["POST"]);
     const [webhook] = live();
     expect(webhook).toMatchObject({
       name: "Orders",
@@ -114,7 +116,7 @@ describe("examples/yaml on the real engine, through the plugin", () => {
   it("an in-place update sends exactly one PUT", async () => {
     await fixture.stack.setConfig("hookName", { value: "Orders v2" });
     const methods = await requestsDuring(async () => {
-      const up = await fixture.stack.up(quiet);
+      const up = await upWithPreview(fixture.stack);
       expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
     });
     expect(methods).toEqual(["PUT"]);
@@ -123,7 +125,7 @@ describe("examples/yaml on the real engine, through the plugin", () => {
 
   it("a rotation sends one PATCH and keeps the old key in previousSecret", async () => {
     await fixture.stack.setConfig("rotation", { value: "2" });
-    const methods = await requestsDuring(() => fixture.stack.up(quiet));
+    const methods = await requestsDuring(() => upWithPreview(fixture.stack));
     expect(methods).toEqual(["PATCH"]);
     const out = await outputs(fixture.stack);
     const key = live()[0]?.secret;
@@ -191,7 +193,7 @@ describe("pulumi import from a YAML project", () => {
     });
     expect(plain(imported.secret)).toBe("");
     // The program declares rotationTrigger 1, which the imported state lacks: one PATCH, no PUT.
-    const up = await requestsDuring(() => fixture.stack.up(quiet));
+    const up = await requestsDuring(() => upWithPreview(fixture.stack));
     expect(up).toEqual(["PATCH"]);
     const out = await outputs(fixture.stack);
     expect(out.signingKey).toEqual({ value: live()[0]?.secret, secret: true });

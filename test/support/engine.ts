@@ -3,7 +3,7 @@
  * or the pinned build from the Go module proxy) and opens stacks on a local file backend, so
  * nothing talks to Pulumi Cloud or downloads plugins.
  */
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import {
   cpSync,
   existsSync,
@@ -16,7 +16,16 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { LocalWorkspace, PulumiCommand, type ConfigMap, type Stack } from "@pulumi/pulumi/automation";
+import { promisify } from "node:util";
+import {
+  LocalWorkspace,
+  PulumiCommand,
+  type ConfigMap,
+  type Stack,
+  type UpdateSummary,
+} from "@pulumi/pulumi/automation";
+
+const run = promisify(execFile);
 
 export const REPO_ROOT = resolve(__dirname, "..", "..");
 /** Stack working copies live inside the repository, so the program resolves this package by self-reference. */
@@ -172,4 +181,34 @@ export function backendText(fixture: Pick<StackFixture, "backendDir">): string {
     .filter((entry) => entry.isFile())
     .map((entry) => readFileSync(join(entry.parentPath, entry.name), "utf8"))
     .join("\n");
+}
+
+export interface UpWithPreviewOptions {
+  /** URNs to replace (`--replace`), as `pulumi up --replace <urn>`. */
+  replace?: string[];
+}
+
+/**
+ * `pulumi up --yes` as users run it, with its preview phase. The Automation API's `stack.up()`
+ * always passes `--skip-preview`, so a provider that writes during a preview would pass every
+ * test run through it; tests that count an operation's requests run this instead. Returns the
+ * update's summary from the stack's history, and the command's output.
+ */
+export async function upWithPreview(
+  stack: Stack,
+  options: UpWithPreviewOptions = {},
+): Promise<{ summary: UpdateSummary; stdout: string }> {
+  const workspace = stack.workspace;
+  const args = ["up", "--yes", "--stack", stack.name];
+  for (const urn of options.replace ?? []) args.push("--replace", urn);
+  const env = { ...process.env, ...workspace.envVars };
+  if (workspace.pulumiHome) env.PULUMI_HOME = workspace.pulumiHome;
+  const { stdout } = await run(workspace.pulumiCommand.command, args, {
+    cwd: workspace.workDir,
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const [summary] = await stack.history(1);
+  if (!summary) throw new Error(`no update recorded after \`pulumi up\` of stack ${stack.name}`);
+  return { summary, stdout };
 }
