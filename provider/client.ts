@@ -4,7 +4,9 @@
  * Transport policy (after Appwrite's Terraform provider, internal/common/transport.go):
  * - one keep-alive pool per origin, shared by every resource in the provider process, so a
  *   parallel `pulumi up` pays one TCP/TLS handshake per connection, not per call;
- * - bounded retries with full-jitter exponential backoff;
+ * - bounded retries with full-jitter exponential backoff, and a deadline per operation across
+ *   its attempts, its waits and (for a create) the read that resolves an unanswered POST, so a
+ *   server that answers slower than the timeout fails the step in bounded time, not in minutes;
  * - 429 is retried for every method, honouring Retry-After: Appwrite rate-limits before the
  *   action runs, so nothing was written;
  * - 408/5xx and dropped connections are retried only for calls that are safe to replay;
@@ -79,6 +81,35 @@ const MAX_DELAY_MS = 30_000;
 /** Response-model names of 1.9.x; without the header a newer server may rename fields again. */
 const RESPONSE_FORMAT = "1.9.6";
 const USER_AGENT = "pulumi-appwrite-webhooks";
+
+/**
+ * One operation (a call with its retries; for a create, also the reads that tell whether an
+ * unanswered POST was written) ends within this many request timeouts plus the retry waits.
+ * Each attempt may wait a full timeout, so without a deadline a server slower than the timeout
+ * made one create take 228 s (a timed-out POST, then six timed-out reads) at the default 30 s.
+ * Three timeouts cover what recovery needs: the attempt that went unanswered, the read or
+ * replay that resolves it, and one more try; a server that cannot answer one request in three
+ * timeouts is not going to answer a sixth. Derived from the timeout, not fixed, because the
+ * timeout is the operator's statement of how slow their server may be.
+ */
+const REQUEST_TIMEOUTS_PER_OPERATION = 3;
+/**
+ * The most the backoff schedule can wait between attempts (0.2 + 0.4 + 0.8 + 1.6 + 3.2 s), added
+ * to the deadline so fast failures (a 5xx, a reset) keep every retry they had before it: the
+ * deadline is for slow servers, not for the retry policy.
+ */
+const RETRY_WAITS_MS = BASE_DELAY_MS * (2 ** MAX_RETRIES - 1);
+/**
+ * No attempt is started with less time than this left (or the whole timeout, when it is shorter):
+ * it could only time out, and the operator would wait for nothing.
+ */
+const MIN_ATTEMPT_MS = 1_000;
+
+/** The time limit of one operation, shared by its attempts and waits. */
+interface Deadline {
+  startedAt: number;
+  at: number;
+}
 
 /** HTTP statuses worth another try when the call is safe to replay. */
 const RETRYABLE_STATUS = new Set([408, 500, 502, 503, 504]);
@@ -161,19 +192,26 @@ export class AppwriteClient {
   }
 
   async get(webhookId: string): Promise<AppwriteWebhook> {
-    return this.json<AppwriteWebhook>({
-      operation: readOperation(webhookId),
-      method: "GET",
-      path: `/webhooks/${encodeURIComponent(webhookId)}`,
-      replaySafe: true,
-      scope: "webhooks.read",
-    });
+    return this.getWithin(webhookId, this.deadline());
+  }
+
+  private async getWithin(webhookId: string, deadline: Deadline): Promise<AppwriteWebhook> {
+    return this.json<AppwriteWebhook>(
+      {
+        operation: readOperation(webhookId),
+        method: "GET",
+        path: `/webhooks/${encodeURIComponent(webhookId)}`,
+        replaySafe: true,
+        scope: "webhooks.read",
+      },
+      deadline,
+    );
   }
 
   /**
    * POST /webhooks. A lost answer (reset, timeout, 5xx) is resolved by reading the ID we
    * chose: found means the write happened; 404 means it did not, and only then is the POST sent
-   * again.
+   * again. The POSTs and those reads share one deadline.
    */
   async create(webhookId: string, body: WebhookBody, secret?: string): Promise<CreateOutcome> {
     const call: Call = {
@@ -185,9 +223,10 @@ export class AppwriteClient {
       scope: "webhooks.write",
       sensitive: [secret, body.authPassword],
     };
+    const deadline = this.deadline();
     let unanswered = false;
     for (let attempt = 0; ; attempt++) {
-      const result = await this.send(call);
+      const result = await this.send(call, deadline);
       if (result.kind === "response" && result.status < 300) {
         return { webhook: parseJson<AppwriteWebhook>(result.body), recoveredAfterLostResponse: false };
       }
@@ -200,31 +239,36 @@ export class AppwriteClient {
         result.status === 409 &&
         errorType(result.body) === "webhook_already_exists"
       ) {
-        const late = await this.find(webhookId);
+        const late = await this.findWithin(webhookId, deadline);
         if (late) return { webhook: late, recoveredAfterLostResponse: true };
       }
       // 429 comes before the action runs: nothing was written, so the POST itself is retried.
       if (result.kind === "response" && result.status === 429 && attempt < MAX_RETRIES) {
-        await this.backoff(call, attempt, describe(result), result.headers);
-        continue;
+        if (await this.backoff(call, attempt, describe(result), deadline, result.headers)) continue;
+        throw this.finalError(call, result, this.outOfTime(attempt + 1, deadline));
       }
       if (result.kind === "response" && !RETRYABLE_STATUS.has(result.status))
         throw this.apiError(call, result);
       if (result.kind === "network" && !result.reachedServer) {
-        if (attempt < MAX_RETRIES) {
-          await this.backoff(call, attempt, result.detail);
-          continue;
-        }
         // Never sent (refused, no DNS): nothing can have been written, so there is nothing to
         // look up, and the error is the create's own, not a read's.
-        throw this.finalError(call, result, `after ${attempt + 1} attempts; nothing was written`);
+        const stopped = await this.retryOrStop(call, attempt, result.detail, deadline);
+        if (stopped === undefined) continue;
+        throw this.finalError(call, result, `${stopped}; nothing was written`);
       }
       // Ambiguous: the server may have written the webhook. Ask before trying again.
       unanswered = true;
-      const existing = await this.findAfterAmbiguousCreate(call, result, attempt + 1);
+      const existing = await this.findAfterAmbiguousCreate(call, result, attempt + 1, deadline);
       if (existing) return { webhook: existing, recoveredAfterLostResponse: true };
-      if (attempt >= MAX_RETRIES) throw this.finalError(call, result, `after ${attempt + 1} attempts`);
-      await this.backoff(call, attempt, describe(result));
+      const stopped = await this.retryOrStop(call, attempt, describe(result), deadline);
+      if (stopped === undefined) continue;
+      // Not written when last read, but a POST that went unanswered may still be applied later.
+      throw this.finalError(
+        call,
+        result,
+        `${stopped}; it was not written when read back, but the server may still apply a request ` +
+          `that went unanswered. ${takenOverNextTime(webhookId)}`,
+      );
     }
   }
 
@@ -236,17 +280,21 @@ export class AppwriteClient {
     call: Call,
     result: Attempt,
     attempts: number,
+    deadline: Deadline,
   ): Promise<AppwriteWebhook | undefined> {
     const webhookId = (call.body as { webhookId: string }).webhookId;
     try {
-      return await this.find(webhookId);
+      return await this.findWithin(webhookId, deadline);
     } catch (error) {
-      const readFailure = (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
+      const readFailure =
+        error instanceof AppwriteTransportError
+          ? error.summary
+          : (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
       throw this.finalError(
         call,
         result,
-        `after ${attempts} attempts; whether it was written is not known, since reading it back ` +
-          `failed too (${readFailure}). If it was, the next \`pulumi up\` meets webhook ID ${webhookId} as taken`,
+        `after ${plural(attempts, "attempt")}; whether it was written is not known, since reading it back ` +
+          `failed too (${readFailure}). ${takenOverNextTime(webhookId)}`,
       );
     }
   }
@@ -300,24 +348,70 @@ export class AppwriteClient {
 
   /** GET by ID, with 404 as undefined. */
   async find(webhookId: string): Promise<AppwriteWebhook | undefined> {
+    return this.findWithin(webhookId, this.deadline());
+  }
+
+  private async findWithin(webhookId: string, deadline: Deadline): Promise<AppwriteWebhook | undefined> {
     try {
-      return await this.get(webhookId);
+      return await this.getWithin(webhookId, deadline);
     } catch (error) {
       if (error instanceof AppwriteApiError && error.type === "webhook_not_found") return undefined;
       throw error;
     }
   }
 
-  private async json<T>(call: Call): Promise<T> {
-    const result = await this.withRetries(call);
+  private async json<T>(call: Call, deadline?: Deadline): Promise<T> {
+    const result = await this.withRetries(call, deadline);
     if (result.status >= 300) throw this.apiError(call, result);
     return parseJson<T>(result.body);
   }
 
+  /** The deadline of an operation that starts now (see REQUEST_TIMEOUTS_PER_OPERATION). */
+  private deadline(): Deadline {
+    const startedAt = Date.now();
+    return {
+      startedAt,
+      at: startedAt + REQUEST_TIMEOUTS_PER_OPERATION * this.connection.timeoutMs + RETRY_WAITS_MS,
+    };
+  }
+
+  /**
+   * Waits for the next attempt and returns undefined, or says why there is none: "after 6
+   * attempts", or the deadline the next one would not fit before.
+   */
+  private async retryOrStop(
+    call: Call,
+    attempt: number,
+    reason: string,
+    deadline: Deadline,
+    headers?: Record<string, string | string[] | undefined>,
+  ): Promise<string | undefined> {
+    if (attempt >= MAX_RETRIES) return `after ${plural(attempt + 1, "attempt")}`;
+    if (await this.backoff(call, attempt, reason, deadline, headers)) return undefined;
+    return this.outOfTime(attempt + 1, deadline);
+  }
+
+  /** What the operator reads when the deadline ended an operation: the limit, and where it comes from. */
+  private outOfTime(attempts: number, deadline: Deadline): string {
+    const elapsed = seconds(Date.now() - deadline.startedAt);
+    return (
+      `after ${plural(attempts, "attempt")} in ${elapsed}, at the limit of ${seconds(deadline.at - deadline.startedAt)} ` +
+      `for one operation: ${REQUEST_TIMEOUTS_PER_OPERATION} times the ${seconds(this.connection.timeoutMs)} request timeout ` +
+      `(${getConfigNamespace()}:httpTimeoutSeconds) plus ${seconds(RETRY_WAITS_MS)} of waits between retries`
+    );
+  }
+
+  private minAttemptMs(): number {
+    return Math.min(MIN_ATTEMPT_MS, this.connection.timeoutMs);
+  }
+
   /** Sends with the retry policy; returns the final HTTP answer or throws a transport error. */
-  private async withRetries(call: Call): Promise<Extract<Attempt, { kind: "response" }>> {
+  private async withRetries(
+    call: Call,
+    deadline: Deadline = this.deadline(),
+  ): Promise<Extract<Attempt, { kind: "response" }>> {
     for (let attempt = 0; ; attempt++) {
-      const result = await this.send(call);
+      const result = await this.send(call, deadline);
       const retryable =
         result.kind === "network"
           ? call.replaySafe || !result.reachedServer
@@ -326,16 +420,14 @@ export class AppwriteClient {
         if (result.kind === "network") throw this.finalError(call, result);
         return result;
       }
-      await this.backoff(
-        call,
-        attempt,
-        describe(result),
-        result.kind === "response" ? result.headers : undefined,
-      );
+      const headers = result.kind === "response" ? result.headers : undefined;
+      if (!(await this.backoff(call, attempt, describe(result), deadline, headers)))
+        throw this.finalError(call, result, this.outOfTime(attempt + 1, deadline));
     }
   }
 
-  private async send(call: Call): Promise<Attempt> {
+  /** One attempt, given no more than the time left before the operation's deadline. */
+  private async send(call: Call, deadline: Deadline): Promise<Attempt> {
     const { endpoint, projectId, apiKey, timeoutMs } = this.connection;
     const headers: Record<string, string> = {
       "x-appwrite-project": projectId,
@@ -352,25 +444,32 @@ export class AppwriteClient {
       method: call.method,
       headers,
       body: payload,
-      timeoutMs,
+      // At least the shortest useful attempt: a create's read-back may start at the deadline.
+      timeoutMs: Math.max(this.minAttemptMs(), Math.min(timeoutMs, deadline.at - Date.now())),
     });
   }
 
-  /** Waits before the next attempt: Retry-After when the server sent one, else full jitter. */
+  /**
+   * Waits before the next attempt: Retry-After when the server sent one, else full jitter.
+   * Returns false, without waiting, when the next attempt would not fit before the deadline.
+   */
   private async backoff(
     call: Call,
     attempt: number,
     reason: string,
+    deadline: Deadline,
     headers?: Record<string, string | string[] | undefined>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const retryAfter = headers ? retryAfterMs(headers["retry-after"]) : undefined;
     // Full jitter: parallel applies that failed together must not retry together.
     const exponential = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
     const delay = Math.min(MAX_DELAY_MS, retryAfter ?? Math.random() * exponential);
+    if (Date.now() + delay + this.minAttemptMs() > deadline.at) return false;
     this.options.onRetry?.(
       `retrying ${call.operation} after ${reason} (attempt ${attempt + 2} of ${MAX_RETRIES + 1}, waiting ${(delay / 1000).toFixed(1)} s)`,
     );
     await (this.options.sleep ?? defaultSleep)(delay);
+    return true;
   }
 
   private apiError(call: Call, result: Extract<Attempt, { kind: "response" }>): AppwriteApiError {
@@ -412,6 +511,24 @@ export class AppwriteClient {
  */
 export function generateSigningKey(): string {
   return randomBytes(64).toString("hex");
+}
+
+/** "1 attempt", "2 attempts". */
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+/** Milliseconds as seconds for a message: "30 s", "6.2 s". */
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+/** What the next run does with a webhook an unfinished create may have left. */
+function takenOverNextTime(webhookId: string): string {
+  return (
+    `The next \`pulumi up\` takes webhook ${webhookId} over if it finds it with this resource's ` +
+    "name, URL and events"
+  );
 }
 
 /** Appwrite pages default to 25; 100 keeps list calls few without large responses. */

@@ -64,15 +64,18 @@ export function hintFor(type: string, context: HintContext): string | undefined 
 
 /** A request that never got an HTTP answer (reset, timeout, DNS) after all retries. */
 export class AppwriteTransportError extends Error {
+  /** What failed, without the advice: for a message that quotes this one inside its own. */
+  readonly summary: string;
+
   constructor(
     readonly operation: string,
     readonly causeCode: string,
     readonly detail: string,
   ) {
-    super(
-      `Could not ${operation}: ${detail} (${causeCode}). Check the endpoint and the network, then run again.`,
-    );
+    const summary = `Could not ${operation}: ${detail} (${causeCode})`;
+    super(`${summary}. Check the endpoint and the network, then run again.`);
     this.name = "AppwriteTransportError";
+    this.summary = summary;
   }
 }
 

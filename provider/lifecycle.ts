@@ -21,9 +21,10 @@ import {
   WEBHOOK_FIELDS,
   compact,
   hasBody,
+  hasDerivedId,
   importedState,
   inputsFromState,
-  isOwnFromInterruptedRun,
+  isOwnWebhook,
   sameEvents,
   toBody,
   toState,
@@ -134,8 +135,8 @@ function clientFor(target: Partial<WebhookInputs>): { client: AppwriteClient; co
  * Webhooks that a create in this provider process took over (adopted, or found as its own from
  * an interrupted run), by server and ID: each now belongs to the resource that took it over.
  * A replace that creates before it deletes (`pulumi up --replace`, a tainted resource) checks
- * the new resource afresh, so it derives the ID it already has, meets its own webhook, and takes
- * it over; the old resource's delete of that ID then comes in the same deployment, through the
+ * the new resource afresh, so it derives (or declares) the ID it already has, meets its own
+ * webhook, and takes it over; the old resource's delete of that ID then comes in the same deployment, through the
  * same provider process, and must leave the webhook to its replacement. So does the delete of a
  * renamed resource whose successor adopted its webhook. Webhook IDs are unique per server, hence
  * the endpoint in the key.
@@ -170,10 +171,15 @@ export async function create(inputs: WebhookInputs & Raw): Promise<CreateResult>
         );
         return takeOver(client, connection, inputs, existing, "adopted");
       }
-      if (existing && isOwnFromInterruptedRun(inputs, existing)) {
+      if (existing && isOwnWebhook(inputs, existing)) {
+        // No key or password in this line: only the ID and why it is taken (see isOwnWebhook).
         console.error(
-          `pulumi-appwrite-webhooks: webhook ${id} already exists under this resource's own ID ` +
-            "(left by a run that did not record it, or the webhook this resource replaces); " +
+          `pulumi-appwrite-webhooks: webhook ${id} already exists ` +
+            (hasDerivedId(inputs)
+              ? "under this resource's derived ID with its declared name, URL and events"
+              : "under its declared ID with the declared name, URL and events; Appwrite webhooks carry " +
+                "no owner, so that webhook is taken as this declaration's") +
+            " (left by a run that did not record it, or the webhook this resource replaces); " +
             "taking it over and setting its signing key",
         );
         return takeOver(client, connection, inputs, existing, "this resource's own");

@@ -110,23 +110,31 @@ export function newWebhookId(
 }
 
 /**
- * A 409 on the ID this resource derived (not declared), for a webhook that has the declared name,
- * URL and events, is this resource's own: created by a run that died before recording it, or the
- * webhook of the old resource a replace is creating over (the lifecycle then keeps that delete
- * from removing it). The ID is a digest of this resource and its target, so no other resource
- * makes it. Anything else is someone else's webhook and stays a conflict.
+ * A 409 on this resource's ID, for a webhook that has the declared name, URL and events, is this
+ * resource's own: created by a run that died before recording it (killed, or without checkpoints),
+ * by a create whose answer never came, or the webhook of the old resource a replace is creating
+ * over (the lifecycle then keeps that delete from removing it). Anything else is someone else's
+ * webhook and stays a conflict that explains `adopt: true`.
+ *
+ * A derived ID is a digest of this resource and its target, so no other resource makes it. A
+ * declared ID (GitOps's `<idPrefix><id>`) is the program's own claim, and Appwrite webhooks carry
+ * no ownership marker: nothing on the server can tell the webhook this declaration made from one
+ * made by hand with the same ID and the same name, URL and events. Such a twin is taken as the
+ * declaration itself, the trade that makes a declared ID recover from an interrupted run as a
+ * derived one does; its key is then replaced by one that state records (and the takeover is
+ * logged), where a webhook that differs in any of the three stays an error until `adopt: true`.
  */
-export function isOwnFromInterruptedRun(
-  inputs: WebhookInputs & { resourceHash?: unknown },
-  existing: AppwriteWebhook,
-): boolean {
+export function isOwnWebhook(inputs: WebhookInputs, existing: AppwriteWebhook): boolean {
+  return (
+    existing.name === inputs.name && existing.url === inputs.url && sameEvents(existing.events, inputs.events)
+  );
+}
+
+/** Whether the checked inputs carry a derived ID (check keeps the digest it came from beside it). */
+export function hasDerivedId(inputs: WebhookInputs & { resourceHash?: unknown }): boolean {
   const hash = inputs.resourceHash;
   return (
-    typeof hash === "string" &&
-    deriveWebhookId(hash, inputs.endpoint, inputs.projectId) === inputs.webhookId &&
-    existing.name === inputs.name &&
-    existing.url === inputs.url &&
-    sameEvents(existing.events, inputs.events)
+    typeof hash === "string" && deriveWebhookId(hash, inputs.endpoint, inputs.projectId) === inputs.webhookId
   );
 }
 

@@ -7,7 +7,8 @@
  * so both doors face the same `up` and the same assertions for the cost of one engine run.
  */
 import { describe, expect, it } from "vitest";
-import { backendText, upWithPreview } from "../support/engine";
+import { backendText, provisionEngine, upWithPreview } from "../support/engine";
+import { cli } from "../reliability/support";
 import { DOORS, TYPES, bothDoors, bothDoorsSecrets, doorId, doorUrl, n } from "./doors";
 import { API_KEY, PROJECT, declare, deliver, outputs, quiet, signature, url, useWorld } from "./fixture";
 
@@ -111,36 +112,51 @@ describe("Webhook on the real engine, both doors from one table", () => {
     ).toEqual(DOORS.map((door) => doorId(door, "e2e-second")).sort());
   });
 
-  it("a forced replace (`up --replace`) of a derived ID leaves one webhook under that ID, with a new key", async () => {
-    const { stack } = await stackWith(
-      bothDoors({ forced: { name: "F", url: url("/forced"), events: ["users.*"] } }),
-    );
-    await stack.up(quiet);
-    const before = await outputs(stack);
-    const urns = (await stack.exportStack()).deployment.resources
-      .map((r: { urn: string }) => r.urn)
-      .filter((urn: string) => /::forced_/.test(urn));
-    expect(urns).toHaveLength(2);
-    // The engine checks a forced replace afresh, so the replacement derives the ID it already has,
-    // and creates it before deleting the old one: that delete must not remove the webhook.
-    const replace = await stack.up({ ...quiet, replace: urns });
-    expect(replace.summary.resourceChanges).toMatchObject({ replace: 2 });
-    const after = await outputs(stack);
-    for (const door of DOORS) {
-      const id = after[`${n("forced", door)}_webhookId`]?.value;
-      expect(id, door).toBe(before[`${n("forced", door)}_webhookId`]?.value);
-      const key = String(after[`${n("forced", door)}_secret`]?.value);
-      expect(key, door).not.toBe(before[`${n("forced", door)}_secret`]?.value);
-      expect(liveById(id)?.secret, door).toBe(key);
-      const hookUrl = doorUrl(door, "/forced");
-      const delivery = await deliver(suite.world, "users.u1.create", hookUrl);
-      expect(delivery.headers["x-appwrite-webhook-signature"]).toBe(signature(hookUrl, delivery.body, key));
-    }
-    expect(live()).toHaveLength(2);
-    // The one delete left out was the old resource's: destroy removes the webhooks.
-    await stack.destroy(quiet);
-    expect(live()).toHaveLength(0);
-  });
+  it.each([
+    ["a derived ID", {}],
+    ["a declared ID (GitOps declares every ID)", { webhookId: "forced" }],
+  ])(
+    "a forced replace (`pulumi up --replace`, with its preview) of %s leaves one webhook under that ID, with a new key",
+    async (_kind, args) => {
+      const fixture = await stackWith(
+        bothDoors({ forced: { name: "F", url: url("/forced"), events: ["users.*"], ...args } }),
+      );
+      const { stack } = fixture;
+      await stack.up(quiet);
+      const before = await outputs(stack);
+      const urns = (await stack.exportStack()).deployment.resources
+        .map((r: { urn: string }) => r.urn)
+        .filter((urn: string) => /::forced_/.test(urn));
+      expect(urns).toHaveLength(2);
+      // The engine checks a forced replace afresh, so the replacement has the ID it already has
+      // (derived again, or declared), and creates it before deleting the old one: that delete
+      // must not remove the webhook. Run as a user runs it: the CLI, preview first.
+      const replace = await cli(await provisionEngine(), fixture, [
+        "up",
+        "--yes",
+        "--stack",
+        stack.name,
+        ...urns.flatMap((urn: string) => ["--replace", urn]),
+      ]);
+      expect(replace.code, replace.stdout + replace.stderr).toBe(0);
+      expect(replace.stdout).toMatch(/2 replaced/);
+      const after = await outputs(stack);
+      for (const door of DOORS) {
+        const id = after[`${n("forced", door)}_webhookId`]?.value;
+        expect(id, door).toBe(before[`${n("forced", door)}_webhookId`]?.value);
+        const key = String(after[`${n("forced", door)}_secret`]?.value);
+        expect(key, door).not.toBe(before[`${n("forced", door)}_secret`]?.value);
+        expect(liveById(id)?.secret, door).toBe(key);
+        const hookUrl = doorUrl(door, "/forced");
+        const delivery = await deliver(suite.world, "users.u1.create", hookUrl);
+        expect(delivery.headers["x-appwrite-webhook-signature"]).toBe(signature(hookUrl, delivery.body, key));
+      }
+      expect(live()).toHaveLength(2);
+      // The one delete left out was the old resource's: destroy removes the webhooks.
+      await stack.destroy(quiet);
+      expect(live()).toHaveLength(0);
+    },
+  );
 
   it("the rotation trigger and a new user secret both change the key in place", async () => {
     const { stack } = await stackWith(

@@ -157,32 +157,57 @@ describe("create after an interrupted run", () => {
     expect(emulator.webhooks(PROJECT)[0]?.secret).toBe(first.outs.secret);
   });
 
-  it("a 409 on a declared ID, or on one kept from state without its hash, is never taken over, even when it matches", async () => {
-    const first = await create(checked(key, { webhookId: "declared-id" }));
-    await expect(create(checked(key, { webhookId: "declared-id" }))).rejects.toThrow(/already exists/);
-    // An ID kept from state without a hash (a stack from before derived IDs, whose IDs were
-    // random) says nothing of whose the webhook is.
-    await expect(create(checked(key, {}, { ...first.outs }))).rejects.toThrow(/already exists/);
-    expect(emulator.webhooks(PROJECT)[0]?.secret).toBe(first.outs.secret);
+  it("a 409 on a declared ID for the declared webhook takes it over, as GitOps's killed runs need; a different one stays a conflict", async () => {
+    // defineWebhooks declares every ID (`<idPrefix><id>`): the killed run's POST landed, its key never reached state.
+    const lost = await create(checked(key, { webhookId: "ci-orders" }));
+    emulator.resetCounters();
+    const { id, outs } = await create(checked(key, { webhookId: "ci-orders" }));
+    expect(emulator.counters()).toMatchObject({
+      total: 3,
+      "POST /v1/webhooks": 1,
+      "GET /v1/webhooks/:id": 1,
+      "PATCH /v1/webhooks/:id/secret": 1,
+    });
+    expect(id).toBe("ci-orders");
+    expect(outs.secret).not.toBe(lost.outs.secret);
+    expect(emulator.webhooks(PROJECT).map((w) => [w.$id, w.secret])).toEqual([["ci-orders", outs.secret]]);
+    expect(await deliverySignedWith(outs.url, outs.secret)).toBe(true);
+    // Another name, URL or events under the declared ID is not this declaration: adopt: true is the way.
+    for (const change of [
+      { name: "renamed" },
+      { url: "https://hooks.example.com/elsewhere" },
+      { events: ["teams.*"] },
+    ]) {
+      await expect(create(checked(key, { webhookId: "ci-orders", ...change }))).rejects.toThrow(
+        /already exists in project.*adopt: true/,
+      );
+    }
+    expect(emulator.webhooks(PROJECT).map((w) => w.secret)).toEqual([outs.secret]);
   });
 
-  it("a replace that creates before it deletes keeps the webhook: the old resource's delete leaves it to its replacement", async () => {
-    // How the engine runs `pulumi up --replace` (and a tainted resource):
-    // the replacement is checked without olds, so it derives the ID it already has, and is
-    // created before the old resource is deleted, all through one provider process.
-    const replaced = urn("dev", "shop", "replaced");
-    const old = await create(checked(replaced));
-    const replacement = await create(checked(replaced));
-    expect(replacement.id).toBe(old.id);
-    await remove(old.id, old.outs);
-    expect(emulator.webhooks(PROJECT).map((w) => [w.$id, w.secret])).toEqual([
-      [old.id, replacement.outs.secret],
-    ]);
-    expect(await deliverySignedWith(replacement.outs.url, replacement.outs.secret)).toBe(true);
-    // Only that one delete is left out: the replacement's own delete removes the webhook.
-    await remove(replacement.id, replacement.outs);
-    expect(emulator.webhooks(PROJECT)).toEqual([]);
-  });
+  it.each([
+    ["derived", {}],
+    ["declared", { webhookId: "replaced-hook" }],
+  ])(
+    "a replace that creates before it deletes keeps the webhook (%s ID): the old resource's delete leaves it to its replacement",
+    async (_kind, args) => {
+      // How the engine runs `pulumi up --replace` (and a tainted resource):
+      // the replacement is checked without olds, so it has the ID it already has (derived again, or
+      // declared), and is created before the old resource is deleted, all through one provider process.
+      const replaced = urn("dev", "shop", "replaced");
+      const old = await create(checked(replaced, args));
+      const replacement = await create(checked(replaced, args));
+      expect(replacement.id).toBe(old.id);
+      await remove(old.id, old.outs);
+      expect(emulator.webhooks(PROJECT).map((w) => [w.$id, w.secret])).toEqual([
+        [old.id, replacement.outs.secret],
+      ]);
+      expect(await deliverySignedWith(replacement.outs.url, replacement.outs.secret)).toBe(true);
+      // Only that one delete is left out: the replacement's own delete removes the webhook.
+      await remove(replacement.id, replacement.outs);
+      expect(emulator.webhooks(PROJECT)).toEqual([]);
+    },
+  );
 
   it("adopt keeps the webhook in the same way, when a renamed resource takes over the webhook of the one it replaces", async () => {
     const before = await create(checked(urn("dev", "shop", "old-name"), { webhookId: "renamed-hook" }));

@@ -82,8 +82,8 @@ describe("create", () => {
     expect(emulator.webhooks(PROJECT)[0]).toMatchObject({ authUsername: "u", authPassword: "p@ss" });
   });
 
-  it("fails on an existing ID with a message that tells how to adopt", async () => {
-    const first = await create(inputs({ webhookId: "taken" }));
+  it("fails on an existing ID of another webhook (not the declared name, URL and events) with a message that tells how to adopt", async () => {
+    const first = await create(inputs({ webhookId: "taken", name: "console-made" }));
     await expect(create(inputs({ webhookId: "taken" }))).rejects.toThrow(/already exists.*adopt: true/);
     expect(emulator.webhooks(PROJECT)).toHaveLength(1);
     expect(liveSecret(first.id)).toBe(first.outs.secret);

@@ -100,6 +100,40 @@ describe("a create that cannot reach the server names the create", () => {
   });
 });
 
+describe("a server slower than the timeout fails the operation within its limit", () => {
+  it("unanswered create whose read-back times out too: the message gives the attempts and the limit, reached in bounded time", async () => {
+    // Every request answers after 20 s; the request timeout is 1 s, so the operation is limited to
+    // 3 × 1 s + 6.2 s of retry waits. Without that limit the create waited for one POST and six
+    // reads, each a full timeout, and said "after 1 attempts".
+    emulator.injectFault({ kind: "latency", latencyMs: 20_000 });
+    const client = new AppwriteClient({
+      ...resolveConnection({ endpoint: emulator.endpoint, projectId: PROJECT, apiKey: API_KEY }),
+      timeoutMs: 1_000,
+    });
+    const started = Date.now();
+    const error = (await client
+      .create("slow-1", {
+        name: "n",
+        url: "https://hooks.example.com/x",
+        events: [],
+        enabled: true,
+        tls: true,
+      })
+      .catch((e: unknown) => e)) as Error;
+    const elapsed = Date.now() - started;
+    expect(error.message).toMatch(
+      /^Could not create webhook slow-1: no answer within the timeout, after 1 attempt; /,
+    );
+    expect(error.message).toMatch(
+      /reading it back failed too \(Could not read webhook slow-1: no answer within the timeout, after \d attempts? in [\d.]+ s, at the limit of 9\.2 s for one operation: 3 times the 1 s request timeout \(appwrite:httpTimeoutSeconds\) plus 6\.2 s of waits between retries/,
+    );
+    expect(error.message).toMatch(/The next `pulumi up` takes webhook slow-1 over if it finds it/);
+    // The limit, plus undici's coarse timer (up to 0.5 s late) on the last attempt.
+    expect(elapsed).toBeLessThan(9_200 + 1_000);
+    console.log(`slow create failed after ${elapsed} ms: ${error.message}`);
+  }, 30_000);
+});
+
 /** Runs the CLI with a clean environment; returns the error it ended with, if any. */
 async function cli(argv: string[], env: Record<string, string> = {}): Promise<Error | undefined> {
   const saved = { ...process.env };

@@ -44,44 +44,56 @@ afterAll(async () => {
   await world?.close();
 });
 
-const declared: Record<string, Declared> = Object.fromEntries(
-  Array.from({ length: N }, (_, i) => [
-    `crash${i}`,
-    { name: `crash ${i}`, url: url(`/crash/${i}`), events: ["users.*.create"] },
-  ]),
+/** Webhooks with derived IDs (the default), or declared ones as GitOps declares them. */
+const webhooksOf = (ids: "derived" | "declared"): Record<string, Declared> =>
+  Object.fromEntries(
+    Array.from({ length: N }, (_, i) => [
+      `crash${i}`,
+      {
+        name: `crash ${i}`,
+        url: url(`/crash-${ids}/${i}`),
+        events: ["users.*.create"],
+        ...(ids === "declared" ? { webhookId: `crash-${i}` } : {}),
+      },
+    ]),
+  );
+
+it.each(["derived", "declared"] as const)(
+  "an up killed halfway converges after the README's recovery (%s IDs): cancel, up, clear the pending creates",
+  async (ids) => {
+    const declared = webhooksOf(ids);
+    await fixture?.dispose();
+    fixture = await webhookStack(world, declared);
+    world.emulator.injectFault({
+      kind: "latency",
+      method: "POST",
+      path: /^\/v1\/webhooks$/,
+      latencyMs: CREATE_LATENCY_MS,
+    });
+    const live = () => world.emulator.webhooks(PROJECT);
+    await killHalfway(bin, fixture, "pulumi up --yes", () => live().length >= N / 2);
+    world.emulator.clearFaults();
+
+    const crashed = checkpointOf(fixture);
+    const inState = (crashed.resources ?? []).filter((r) => r.type.endsWith("Webhook")).length;
+    const pendingCreates = (crashed.pending_operations ?? []).filter((op) => op.type === "creating");
+    console.log(
+      `crash, ${ids} IDs: after the kill ${live().length} webhooks on the server, ${inState} in state, ` +
+        `${pendingCreates.length} pending creates`,
+    );
+    expect(pendingCreates.length).toBeGreaterThan(0);
+    // Webhooks the state does not know: the orphans a naive recovery would leave behind.
+    expect(live().length).toBeGreaterThan(inState);
+
+    const recovery = await recoverAsDocumented(bin, fixture, RECOVERY);
+    expect(recovery.code, recovery.output).toBe(0);
+    console.log(
+      `crash recovery: ${recovery.ms} ms` +
+        (recovery.tornCheckpoint ? " (torn checkpoint metadata removed)" : ""),
+    );
+
+    await assertConverged(world, [{ stack: fixture.stack, declared }]);
+    expect(live()).toHaveLength(N);
+    expect(checkpointOf(fixture).pending_operations ?? []).toEqual([]);
+  },
 );
-
-it("an up killed halfway converges after the README's recovery: cancel, up, clear the pending creates", async () => {
-  fixture = await webhookStack(world, declared);
-  world.emulator.injectFault({
-    kind: "latency",
-    method: "POST",
-    path: /^\/v1\/webhooks$/,
-    latencyMs: CREATE_LATENCY_MS,
-  });
-  const live = () => world.emulator.webhooks(PROJECT);
-  await killHalfway(bin, fixture, "pulumi up --yes --skip-preview", () => live().length >= N / 2);
-  world.emulator.clearFaults();
-
-  const crashed = checkpointOf(fixture);
-  const inState = (crashed.resources ?? []).filter((r) => r.type.endsWith("Webhook")).length;
-  const pendingCreates = (crashed.pending_operations ?? []).filter((op) => op.type === "creating");
-  console.log(
-    `crash: after the kill ${live().length} webhooks on the server, ${inState} in state, ` +
-      `${pendingCreates.length} pending creates`,
-  );
-  expect(pendingCreates.length).toBeGreaterThan(0);
-  // Webhooks the state does not know: the orphans a naive recovery would leave behind.
-  expect(live().length).toBeGreaterThan(inState);
-
-  const recovery = await recoverAsDocumented(bin, fixture, RECOVERY);
-  expect(recovery.code, recovery.output).toBe(0);
-  console.log(
-    `crash recovery: ${recovery.ms} ms` +
-      (recovery.tornCheckpoint ? " (torn checkpoint metadata removed)" : ""),
-  );
-
-  await assertConverged(world, [{ stack: fixture.stack, declared }]);
-  expect(live()).toHaveLength(N);
-  expect(checkpointOf(fixture).pending_operations ?? []).toEqual([]);
-});
