@@ -53,7 +53,7 @@ export function predictCreate(inputs: WebhookInputs & Raw): CreateResult {
 
 /**
  * Update's outputs: every input from the new declaration, computed fields from the old state
- * (as update builds them). A PUT or a key PATCH makes the server's own fields unknown; a
+ * (as update builds them). A PUT, a key PATCH or a new endpoint makes the server's own fields unknown; a
  * rotation makes the key, the key it replaces and the rotation time unknown, except that a
  * declared key is the key `up` sets.
  */
@@ -63,12 +63,16 @@ export function predictUpdate(olds: WebhookState, news: WebhookInputs & Raw): Up
   );
   const put = changedWebhookFields(olds, news).length > 0;
   const rotate = secretChangeRequested(olds, news);
+  // A new endpoint may reach another server, where update creates the webhook anew (with the key
+  // it has): only a request could tell, so what the server sets is unknown, its creation time too.
+  const moved = olds.endpoint !== news.endpoint;
   const outs = compact({
     ...computed,
     ...news,
     secret: olds.secret,
     secretSource: olds.secretSource,
-    ...(put || rotate ? WRITTEN_BY_SERVER : {}),
+    ...(put || rotate || moved ? WRITTEN_BY_SERVER : {}),
+    ...(moved ? { createdAt: UNKNOWN } : {}),
     ...(rotate
       ? {
           secret: news.secret ?? UNKNOWN,

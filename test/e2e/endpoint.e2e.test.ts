@@ -5,6 +5,7 @@
  * update per webhook that costs one read, the same webhooks and keys, and an empty plan after.
  */
 import { describe, expect, it } from "vitest";
+import { upWithPreview } from "../support/engine";
 import { assertConverged, webhookStates, type Declared } from "../reliability/support";
 import { PROJECT, quiet, url, useWorld } from "./fixture";
 
@@ -41,7 +42,7 @@ describe("a new address for the same server", () => {
     });
     emulator.resetCounters();
     // `up` with its preview, as users run it; the preview itself makes no request.
-    const up = await fixture.stack.up(quiet);
+    const up = await upWithPreview(fixture.stack);
     // The plugin's provider resource itself changes config too: it is an update of its own.
     expect(up.summary.resourceChanges).toMatchObject({ update: 4 });
     expect(up.summary.resourceChanges?.replace ?? 0).toBe(0);

@@ -103,6 +103,16 @@ describe("preview predictions", () => {
       ]);
     });
 
+    it("a new endpoint: what the server sets, its creation time too, is unknown (it may be another server)", async () => {
+      // The same server under another name: update's one read finds the webhook it recorded.
+      const alias = emulator.endpoint.replace("127.0.0.1", "localhost");
+      const news = checkedInputs(alias, { webhookId: "predicted" });
+      const predicted = withoutRequests(() => predictUpdate(olds, news));
+      const actual = await update("predicted", olds, news);
+      expect(emulator.counters()).toMatchObject({ total: 1, "GET /v1/webhooks/:id": 1 });
+      expect(compare(predicted.outs, actual.outs)).toEqual(["attempts", "createdAt", "logs", "updatedAt"]);
+    });
+
     it("a change that needs no request (the API key) predicts the whole outcome", async () => {
       const news = { ...inputs({ webhookId: "predicted" }), apiKey: API_KEY };
       const predicted = withoutRequests(() => predictUpdate(olds, news));
