@@ -13,19 +13,20 @@ const configKey = z.string().regex(/^([A-Za-z0-9_.-]+:)?[A-Za-z0-9_.-]+$/, {
   message: "must be a stack config key such as receiverPassword or app:receiverPassword",
 });
 
+/** Changing it sets the key again: a new generated one, or the declared one (see below). */
+const rotationTrigger = z.union([z.string(), z.number()]).optional();
+
 /**
  * Where a webhook's signing key comes from:
  * - "generate" (default): Appwrite generates it; `rotationTrigger` asks for a new one;
  * - fromConfig: your own key, from a secret stack config value (zero-downtime rotation:
- *   configure receivers first, then change the value).
+ *   configure receivers first, then change the value). `rotationTrigger` sets that key again:
+ *   the way back after the key was changed in the console, which no refresh can see.
  */
 export const secretPolicySchema = z.union([
   z.literal("generate"),
-  z.strictObject({
-    generate: z.literal(true),
-    rotationTrigger: z.union([z.string(), z.number()]).optional(),
-  }),
-  z.strictObject({ fromConfig: configKey }),
+  z.strictObject({ generate: z.literal(true), rotationTrigger }),
+  z.strictObject({ fromConfig: configKey, rotationTrigger }),
 ]);
 
 export const declaredWebhookSchema = z.strictObject({

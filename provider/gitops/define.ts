@@ -124,7 +124,10 @@ export function argsFor(
   if (override !== undefined) args.secret = override;
   else if (typeof policy === "object" && "fromConfig" in policy) {
     args.secret = requireSecretConfig(policy.fromConfig, options.configNamespace);
-  } else if (typeof policy === "object" && policy.rotationTrigger !== undefined) {
+  }
+  // With a declared key, a new trigger sets that key again (over one changed outside Pulumi);
+  // without one, it sets a new generated key.
+  if (typeof policy === "object" && policy.rotationTrigger !== undefined) {
     args.rotationTrigger = policy.rotationTrigger;
   }
   if (options.projectId !== undefined) args.projectId = options.projectId;

@@ -1,8 +1,9 @@
 /**
- * A bad webhooks.yaml in a Pulumi program: `defineWebhooks` and `cloneWebhooks` report every
- * problem of the file at once, as `validate` does, and as a Pulumi RunError, which the Node
- * SDK's program runner prints as its message alone (any other error comes with a stack trace).
- * Run with the SDK's own mocks, on the compiled package as a consumer loads it.
+ * `defineWebhooks` in a Pulumi program, with the SDK's own mocks, on the compiled package as a
+ * consumer loads it: the args each entry declares, and a bad webhooks.yaml, whose problems
+ * `defineWebhooks` and `cloneWebhooks` report all at once, as `validate` does, and as a Pulumi
+ * RunError, which the Node SDK's program runner prints as its message alone (any other error
+ * comes with a stack trace).
  */
 import { createRequire } from "node:module";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -16,14 +17,20 @@ import { REPO_ROOT } from "../support/engine";
 const requireFromRepo = createRequire(join(REPO_ROOT, "package.json"));
 let pulumi: typeof Pulumi;
 let pkg: typeof Package;
-const dir = mkdtempSync(join(tmpdir(), "gitops-errors-"));
+const dir = mkdtempSync(join(tmpdir(), "define-webhooks-"));
+/** The inputs each mocked resource was registered with, by resource name. */
+const registered = new Map<string, Record<string, unknown>>();
 
 beforeAll(() => {
   pulumi = requireFromRepo("@pulumi/pulumi") as typeof Pulumi;
   void pulumi.runtime.setMocks({
-    newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+    newResource: (args) => {
+      registered.set(args.name, args.inputs as Record<string, unknown>);
+      return { id: `${args.name}-id`, state: args.inputs };
+    },
     call: () => ({}),
   });
+  pulumi.runtime.setConfig("project:ordersKey", "declared-key-0123456789");
   pkg = requireFromRepo("./dist/provider/index.js") as typeof Package;
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,6 +59,33 @@ function thrown(run: () => unknown): Error {
   }
   throw new Error("nothing was thrown");
 }
+
+describe("the args each entry declares", () => {
+  it("a key from config with a rotationTrigger declares both: a new trigger sets the declared key again", async () => {
+    const file = join(dir, "from-config.yaml");
+    writeFileSync(
+      file,
+      [
+        "version: 1",
+        "variables: { round: '2' }",
+        "webhooks:",
+        "  - id: orders",
+        "    name: Orders",
+        "    url: https://hooks.example.com/orders",
+        "    events: [users.*.create]",
+        "    secret: { fromConfig: ordersKey, rotationTrigger: 'restore-${round}' }",
+        "",
+      ].join("\n"),
+    );
+    const webhooks = pkg.defineWebhooks(file);
+    await new Promise((resolve) => webhooks.orders?.urn.apply(resolve));
+    expect(registered.get("orders")).toMatchObject({
+      // Registered as a Pulumi secret, as every key is.
+      secret: expect.objectContaining({ value: "declared-key-0123456789" }),
+      rotationTrigger: "restore-2",
+    });
+  });
+});
 
 describe("a bad declaration file in a program", () => {
   it("defineWebhooks reports every problem at once, as a RunError (printed without a stack trace)", () => {
