@@ -247,6 +247,36 @@ ${["legacy-a", "legacy-b", "legacy-c"]
     expect(rotated?.secretRotatedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
+  it("a bad webhooks.yaml fails the preview with every problem at once and no stack trace", async () => {
+    const bad = [
+      "version: 1",
+      "webhooks:",
+      "  - id: orders",
+      "    name: Orders",
+      "    url: https://${host}/orders",
+      "    events: [users.*.create]",
+      "    colour: blue",
+      "  - id: billing",
+      "    name: Billing",
+      "    url: https://hooks.example.com/billing",
+      "    events: [users.*.creat]",
+      "",
+    ].join("\n");
+    const fixture = await declaredStack(emulator, "restore", bad);
+    let output = "";
+    const failure = await fixture.stack
+      .preview({ onOutput: (line) => (output += line) })
+      .then(() => undefined)
+      .catch((error: unknown) => error as Error);
+    expect(failure).toBeInstanceOf(Error);
+    const printed = `${output}\n${failure?.message ?? ""}`;
+    expect(printed).toContain("webhooks.yaml: 3 problems");
+    expect(printed).toMatch(/webhooks\[0\]\.colour \(line 7\): unknown key "colour"/);
+    expect(printed).toMatch(/webhooks\[0\]\.url \(line 5\): template variable \$\{host\} is not defined/);
+    expect(printed).toMatch(/webhooks\[1\]\.events\[0\] \(line 11\)/);
+    expect(printed).not.toMatch(/unhandled exception|^\s+at .*\.js:\d+/m);
+  });
+
   it("a key changed in the console is set again from the file: fromConfig with a new rotationTrigger", async () => {
     const declared = "declared-key-0123456789abcdef";
     const declaration = (trigger: string) =>
