@@ -63,14 +63,15 @@ func main() {
 		<-ctx.Done()
 		close(stop)
 	}()
+	h := &host{engineAddress: engineAddress, tracing: tracing}
 	if engineAddress != "" {
 		// Exit when the engine goes away.
 		if err := rpcutil.Healthcheck(ctx, engineAddress, 5*time.Minute, cancel); err != nil {
 			fatalf("could not start health check: %v", err)
 		}
+		go h.exitWithEngine(os.Getppid(), parentPollInterval)
 	}
 
-	h := &host{engineAddress: engineAddress, tracing: tracing}
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Cancel: stop,
 		Init: func(srv *grpc.Server) error {
@@ -112,6 +113,29 @@ func parseArgs(args []string) (engineAddress, tracing string) {
 		engineAddress = positional[0]
 	}
 	return engineAddress, tracing
+}
+
+// How often the host checks that the engine that started it is still its parent. The health
+// check above asks the engine every 5 minutes, so after a `kill -9` of `pulumi` the host and the
+// program it runs would live on under PID 1 for up to that long, the program still holding its
+// files and connections. A parent check costs one system call, so it can run often.
+const parentPollInterval = 500 * time.Millisecond
+
+// exitWithEngine ends the host, and the programs it runs, once its parent is no longer the engine
+// that started it (the engine died and the host was re-parented). On Unix a process cannot outlive
+// its parent without Getppid changing; elsewhere Getppid keeps its first value and this never fires.
+func (h *host) exitWithEngine(engine int, interval time.Duration) {
+	for range time.Tick(interval) {
+		if os.Getppid() == engine {
+			continue
+		}
+		h.mu.Lock()
+		for _, cmd := range h.running {
+			_ = cmd.Process.Kill()
+		}
+		h.mu.Unlock()
+		fatalf("the engine (pid %d) exited; stopping", engine)
+	}
 }
 
 func fatalf(format string, args ...any) {
