@@ -12,6 +12,7 @@ import { parse } from "yaml";
 import { startEmulator, type Emulator } from "../../emulator";
 import { REPO_ROOT, openStack, provisionEngine, type StackFixture } from "../support/engine";
 import { startReceiver, type Receiver } from "../provider/fixtures";
+import { cli } from "../reliability/support";
 import { quiet, signature } from "./fixture";
 
 const run = promisify(execFile);
@@ -309,10 +310,12 @@ ${["legacy-a", "legacy-b", "legacy-c"]
     expect(changed.statusCode).toBe(200);
     await changed.body.dump();
     expect(liveKey()).toBe("console-key-0123456789");
-    // The reviewed fix: a new trigger beside the declared key, applied with its preview.
+    // The reviewed fix: a new trigger beside the declared key, applied as CI applies it, with its
+    // preview (the Automation API's up always skips the preview).
     writeFileSync(join(fixture.workDir, "webhooks.yaml"), declaration("2"));
     emulator.resetCounters();
-    await fixture.stack.up(quiet);
+    const up = await cli(await provisionEngine(), fixture, ["up", "--yes", "--stack", fixture.stack.name]);
+    expect(up.code, up.stderr + up.stdout).toBe(0);
     expect(liveKey()).toBe(declared);
     expect(emulator.counters()["PATCH /v1/webhooks/:id/secret"]).toBe(1);
     expect(emulator.counters()["PUT /v1/webhooks/:id"] ?? 0).toBe(0);
