@@ -18,6 +18,7 @@ export {
   parseDeclaration,
   loadDeclaration,
   DeclarationError,
+  MAX_DECLARATION_BYTES,
   type Declaration,
   type DeclaredWebhook,
   type SecretPolicy,

@@ -40,7 +40,12 @@ export async function check(olds: Raw, news: Raw): Promise<CheckResult> {
 /** Diff, create, read, update and delete, with outputs as the engine stores them (shared with the plugin). */
 export const { diff, create, read, update, remove } = stored;
 
-/** The dynamic-provider interface, as the engine's Node host calls it. */
+/**
+ * The dynamic-provider interface, as the engine's Node host calls it. Diff's `diffs` and
+ * `detailedDiff` go with it, but the host of @pulumi/pulumi 3.276 forwards only `changes`,
+ * `replaces` and `deleteBeforeReplace` (its DiffResult has no detailed diff, and it drops
+ * `stables`), so only the plugin door's preview names the properties that changed.
+ */
 export const provider = {
   configure: (request: { config: ConfigReader }) => configure(request.config),
   check,

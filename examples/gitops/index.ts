@@ -11,6 +11,13 @@ import { defineWebhooks } from "pulumi-appwrite-webhooks";
 const webhooks = defineWebhooks("webhooks.yaml", { idPrefix: `${pulumi.getStack()}-` });
 
 export const webhookIds = Object.fromEntries(Object.entries(webhooks).map(([id, w]) => [id, w.webhookId]));
+// What each receiver verifies with: the key, and during a rotation window the previous key and
+// when it was replaced (null before the first rotation).
 export const signingKeys = pulumi.secret(
-  Object.fromEntries(Object.entries(webhooks).map(([id, w]) => [id, w.secret])),
+  Object.fromEntries(
+    Object.entries(webhooks).map(([id, w]) => [
+      id,
+      { secret: w.secret, previousSecret: w.previousSecret, secretRotatedAt: w.secretRotatedAt },
+    ]),
+  ),
 );

@@ -5,20 +5,36 @@
  *   validate <file>                                                check a declaration file
  * The API key is read from APPWRITE_API_KEY (never a flag: flags end up in shell history and CI logs).
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { AppwriteClient } from "../client";
 import { MissingConnectionSettingError, resolveConnection, type Connection } from "../config";
 import { endpointSchema } from "../schema";
-import { checkDeclaration, declarationJsonSchema } from "./declaration";
+import { checkDeclaration, declarationJsonSchema, readDeclarationFile } from "./declaration";
 import { exportProject } from "./export";
 
-const USAGE = `usage:
-  pulumi-appwrite-webhooks export --endpoint <https://…/v1> --project <id> [--out webhooks.yaml]
-      (API key from APPWRITE_API_KEY; endpoint and project also from APPWRITE_ENDPOINT, APPWRITE_PROJECT_ID)
-  pulumi-appwrite-webhooks schema [--out <file>]
-  pulumi-appwrite-webhooks validate <file> [--var name=value …]`;
+/** Each command's usage line: printed by `<command> --help`, and all of them after a mistake. */
+const COMMAND_USAGE: Record<string, string> = {
+  export: `pulumi-appwrite-webhooks export --endpoint <https://…/v1> --project <id> [--out webhooks.yaml]
+      (API key from APPWRITE_API_KEY; endpoint and project also from APPWRITE_ENDPOINT, APPWRITE_PROJECT_ID)`,
+  schema: "pulumi-appwrite-webhooks schema [--out <file>]",
+  validate: "pulumi-appwrite-webhooks validate <file> [--var name=value …]",
+};
+const USAGE = `usage:\n${Object.values(COMMAND_USAGE)
+  .map((line) => `  ${line}`)
+  .join("\n")}`;
+
+/** `--var name=value` pairs; the value is everything after the first `=`, so it may hold more. */
+function templateVariables(pairs: readonly string[]): Record<string, string> {
+  const variables: Record<string, string> = {};
+  for (const pair of pairs) {
+    const separator = pair.indexOf("=");
+    if (separator <= 0) throw new Error(`--var ${pair}: expected name=value, for example --var env=prod`);
+    variables[pair.slice(0, separator)] = pair.slice(separator + 1);
+  }
+  return variables;
+}
 
 function write(out: string | undefined, text: string): void {
   if (!out) {
@@ -67,8 +83,13 @@ export async function main(argv: string[]): Promise<number> {
       project: { type: "string" },
       out: { type: "string" },
       var: { type: "string", multiple: true },
+      help: { type: "boolean", short: "h" },
     },
   });
+  if (values.help && command !== undefined && command in COMMAND_USAGE) {
+    process.stdout.write(`usage: ${COMMAND_USAGE[command]}\n`);
+    return 0;
+  }
   switch (command) {
     case "export": {
       const connection = exportConnection(values.endpoint, values.project);
@@ -87,11 +108,9 @@ export async function main(argv: string[]): Promise<number> {
     case "validate": {
       const file = positionals[0];
       if (!file) break;
-      const variables = Object.fromEntries(
-        (values.var ?? []).map((pair) => pair.split("=", 2) as [string, string]),
-      );
+      const variables = templateVariables(values.var ?? []);
       // Every problem of the file in one pass: syntax, schema, variables and the resource's rules.
-      const parsed = checkDeclaration(readFileSync(file, "utf8"), file, (name) => variables[name]);
+      const parsed = checkDeclaration(readDeclarationFile(file), file, (name) => variables[name]);
       process.stderr.write(`${file}: ${parsed.declaration.webhooks.length} webhooks, valid\n`);
       return 0;
     }

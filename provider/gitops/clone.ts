@@ -9,7 +9,6 @@ import type { DeclaredWebhook } from "./declaration";
 import {
   defineWebhooks,
   requireSecretConfig,
-  toParsed,
   type DeclarationSource,
   type DefineWebhooksOptions,
 } from "./define";
@@ -86,7 +85,8 @@ export function cloneWebhooks(source: DeclarationSource, options: CloneOptions):
     throw new ClonePolicyError(
       "namePrefix is required so clones never share a resource name with the source",
     );
-  return defineWebhooks(toParsed(source), {
+  // The source as given, so defineWebhooks reports every problem of the file in one pass.
+  return defineWebhooks(source, {
     ...options,
     idPrefix: options.idPrefix ?? options.namePrefix,
     secretFor: secretFor(options.secretPolicy, options),

@@ -3,7 +3,7 @@
  * webhooks. One zod schema validates it, types it, and generates the JSON Schema editors use.
  * Errors name the path and, for YAML, the line, because the reader is a reviewer in a PR.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { LineCounter, isNode, parseDocument } from "yaml";
 import { z } from "zod";
 import { booleanField, webhookArgsSchema } from "../schema";
@@ -13,19 +13,20 @@ const configKey = z.string().regex(/^([A-Za-z0-9_.-]+:)?[A-Za-z0-9_.-]+$/, {
   message: "must be a stack config key such as receiverPassword or app:receiverPassword",
 });
 
+/** Changing it sets the key again: a new generated one, or the declared one (see below). */
+const rotationTrigger = z.union([z.string(), z.number()]).optional();
+
 /**
  * Where a webhook's signing key comes from:
  * - "generate" (default): Appwrite generates it; `rotationTrigger` asks for a new one;
  * - fromConfig: your own key, from a secret stack config value (zero-downtime rotation:
- *   configure receivers first, then change the value).
+ *   configure receivers first, then change the value). `rotationTrigger` sets that key again:
+ *   the way back after the key was changed in the console, which no refresh can see.
  */
 export const secretPolicySchema = z.union([
   z.literal("generate"),
-  z.strictObject({
-    generate: z.literal(true),
-    rotationTrigger: z.union([z.string(), z.number()]).optional(),
-  }),
-  z.strictObject({ fromConfig: configKey }),
+  z.strictObject({ generate: z.literal(true), rotationTrigger }),
+  z.strictObject({ fromConfig: configKey, rotationTrigger }),
 ]);
 
 export const declaredWebhookSchema = z.strictObject({
@@ -106,8 +107,27 @@ export interface ParsedDeclaration {
   source: string;
 }
 
+/**
+ * The largest declaration file read, in bytes: 1 MiB. An entry as `export` writes it (auth, two
+ * events, its comment) is about 460 bytes, so this holds over 2,000 webhooks, more than one stack
+ * should manage. The YAML parser's cost grows with the text (1 MiB takes about 4 s and 240 MB;
+ * 5 MB took 16 s and 583 MB), so a larger file is refused before it is parsed: it is a generated
+ * or concatenated file by mistake, or a set to split into several stacks.
+ */
+export const MAX_DECLARATION_BYTES = 1024 * 1024;
+
+function tooLarge(source: string, bytes: number): DeclarationError {
+  return new DeclarationError(source, [
+    `(file): is ${bytes} bytes, over the limit of ${MAX_DECLARATION_BYTES} bytes (1 MiB, about 2,000 webhooks); ` +
+      "split the webhooks into several files and stacks",
+  ]);
+}
+
 /** The YAML (or JSON) document as plain data, with a locator; syntax errors are fatal. */
 function readDocument(text: string, source: string): { content: unknown; locate: Locate } {
+  // Checked before parsing: the parser's time and memory grow with the text.
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_DECLARATION_BYTES) throw tooLarge(source, bytes);
   const lineCounter = new LineCounter();
   let document: ReturnType<typeof parseDocument>;
   try {
@@ -174,35 +194,67 @@ export function parseDeclaration(text: string, source = "webhooks.yaml"): Parsed
 }
 
 /**
- * Everything wrong with a file in one pass, as `validate` reports it: the schema, then, for the
- * fields of each webhook that passed it, the template variables and the resource's own rules.
- * (Syntax errors alone stop it, since there is no document to check.)
+ * A change a program makes to each rendered webhook before it is declared (an ID prefix, a URL
+ * mapping), so the resource's rules are checked on what will be declared. Given only entries
+ * that passed the schema.
+ */
+export type AdjustWebhook = (webhook: DeclaredWebhook) => DeclaredWebhook;
+
+/**
+ * Everything wrong with a file in one pass, as `validate` and `defineWebhooks` report it: the
+ * schema, then, for the fields of each webhook that passed it, the template variables and the
+ * resource's own rules. (Syntax errors alone stop it, since there is no document to check.)
  */
 export function checkDeclaration(
   text: string,
   source: string,
   lookup: (variable: string) => string | undefined,
+  adjust?: AdjustWebhook,
 ): ParsedDeclaration {
   const { content, locate } = readDocument(text, source);
   const { declaration, problems } = schemaProblems(content, locate);
+  problems.push(...entryProblems(content, locate, lookup, adjust));
+  if (!declaration || problems.length > 0) throw new DeclarationError(source, problems);
+  return { declaration, locate, source };
+}
+
+/** The same one pass for a declaration already parsed (so its schema holds): variables and rules. */
+export function checkParsed(
+  parsed: ParsedDeclaration,
+  lookup: (variable: string) => string | undefined,
+  adjust?: AdjustWebhook,
+): void {
+  const problems = entryProblems(parsed.declaration, parsed.locate, lookup, adjust);
+  if (problems.length > 0) throw new DeclarationError(parsed.source, problems);
+}
+
+/** Per webhook entry: undefined template variables, then the resource's rules on what rendered. */
+function entryProblems(
+  content: unknown,
+  locate: Locate,
+  lookup: (variable: string) => string | undefined,
+  adjust: AdjustWebhook | undefined,
+): string[] {
+  const problems: string[] = [];
   const raw = isRecord(content) ? content : {};
   const variables = declarationSchema.shape.variables.safeParse(raw.variables).data;
   const defaults = declarationSchema.shape.defaults.safeParse(raw.defaults).data;
   const webhooks = Array.isArray(raw.webhooks) ? raw.webhooks : [];
   webhooks.forEach((entry, index) => {
     const unresolved = new Set<string>();
-    const rendered = renderWebhook(usableFields(entry), index, {
+    let rendered = renderWebhook(usableFields(entry), index, {
       variables,
       locate,
       lookup,
       problems,
       unresolved,
     });
+    const complete = declaredWebhookSchema.safeParse(rendered);
+    if (adjust && complete.success) rendered = adjust(complete.data);
     const checkable = Object.fromEntries(Object.entries(rendered).filter(([key]) => !unresolved.has(key)));
     problems.push(...webhookProblems(checkable, index, defaults?.eventValidation ?? "1.9.6", locate));
   });
-  if (!declaration || problems.length > 0) throw new DeclarationError(source, problems);
-  return { declaration, locate, source };
+  return problems;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -235,8 +287,15 @@ function findDuplicateIds(webhooks: DeclaredWebhook[]): Array<[string, number]> 
   return duplicates;
 }
 
+/** A declaration file's text, refused by its size before it is read. */
+export function readDeclarationFile(file: string): string {
+  const { size } = statSync(file);
+  if (size > MAX_DECLARATION_BYTES) throw tooLarge(file, size);
+  return readFileSync(file, "utf8");
+}
+
 export function loadDeclaration(file: string): ParsedDeclaration {
-  return parseDeclaration(readFileSync(file, "utf8"), file);
+  return parseDeclaration(readDeclarationFile(file), file);
 }
 
 const TEMPLATE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;

@@ -6,10 +6,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Webhook, type WebhookArgs } from "../webhook";
 import {
-  loadDeclaration,
-  parseDeclaration,
+  DeclarationError,
+  checkDeclaration,
+  checkParsed,
+  readDeclarationFile,
   renderDeclaration,
-  validateRendered,
+  type AdjustWebhook,
   type Declaration,
   type DeclaredWebhook,
   type ParsedDeclaration,
@@ -43,12 +45,6 @@ export interface DefineWebhooksOptions {
 
 export type DeclarationSource = string | Declaration | ParsedDeclaration;
 
-export function toParsed(source: DeclarationSource): ParsedDeclaration {
-  if (typeof source === "string") return loadDeclaration(source);
-  if ("declaration" in source) return source;
-  return parseDeclaration(JSON.stringify(source), "declaration object");
-}
-
 /** A secret stack config value; `namespace:key` names its namespace, a bare key uses `namespace`. */
 export function requireSecretConfig(key: string, namespace: string | undefined): pulumi.Output<string> {
   const separator = key.indexOf(":");
@@ -57,7 +53,32 @@ export function requireSecretConfig(key: string, namespace: string | undefined):
     : new pulumi.Config(namespace).requireSecret(key);
 }
 
-/** Renders and validates a declaration for the current stack; throws a DeclarationError naming path and line. */
+/**
+ * Every problem of the file at once (schema, template variables, the resource's rules on the
+ * prefixed IDs and mapped URLs), as `validate` lists them, reported as a Pulumi RunError: the
+ * engine prints its message alone, where any other error comes with the program's stack trace,
+ * which says nothing about a file. The DeclarationError is its `cause`.
+ */
+function checkForStack(
+  source: DeclarationSource,
+  lookup: (variable: string) => string | undefined,
+  adjust: AdjustWebhook,
+): ParsedDeclaration {
+  try {
+    if (typeof source === "string")
+      return checkDeclaration(readDeclarationFile(source), source, lookup, adjust);
+    if (!("declaration" in source)) {
+      return checkDeclaration(JSON.stringify(source), "declaration object", lookup, adjust);
+    }
+    checkParsed(source, lookup, adjust);
+    return source;
+  } catch (error) {
+    if (error instanceof DeclarationError) throw new pulumi.RunError(error.message, { cause: error });
+    throw error;
+  }
+}
+
+/** Renders and validates a declaration for the current stack; throws a RunError naming each path and line. */
 export function renderForStack(
   source: DeclarationSource,
   options: DefineWebhooksOptions = {},
@@ -65,19 +86,18 @@ export function renderForStack(
   parsed: ParsedDeclaration;
   webhooks: DeclaredWebhook[];
 } {
-  const parsed = toParsed(source);
   const config = new pulumi.Config(options.configNamespace);
   const builtins: Record<string, string> = { stack: pulumi.getStack(), project: pulumi.getProject() };
-  const webhooks = renderDeclaration(
-    parsed,
-    (variable) => options.variables?.[variable] ?? config.get(variable) ?? builtins[variable],
-  ).map((webhook) => ({
+  const lookup = (variable: string) =>
+    options.variables?.[variable] ?? config.get(variable) ?? builtins[variable];
+  const adjust: AdjustWebhook = (webhook) => ({
     ...webhook,
     id: `${options.idPrefix ?? ""}${webhook.id}`,
     url: options.mapUrl ? options.mapUrl(webhook.url, webhook) : webhook.url,
-  }));
-  validateRendered(parsed, webhooks);
-  return { parsed, webhooks };
+  });
+  const parsed = checkForStack(source, lookup, adjust);
+  // Checked above, so rendering finds nothing more to report.
+  return { parsed, webhooks: renderDeclaration(parsed, lookup).map(adjust) };
 }
 
 export function argsFor(
@@ -104,7 +124,10 @@ export function argsFor(
   if (override !== undefined) args.secret = override;
   else if (typeof policy === "object" && "fromConfig" in policy) {
     args.secret = requireSecretConfig(policy.fromConfig, options.configNamespace);
-  } else if (typeof policy === "object" && policy.rotationTrigger !== undefined) {
+  }
+  // With a declared key, a new trigger sets that key again (over one changed outside Pulumi);
+  // without one, it sets a new generated key.
+  if (typeof policy === "object" && policy.rotationTrigger !== undefined) {
     args.rotationTrigger = policy.rotationTrigger;
   }
   if (options.projectId !== undefined) args.projectId = options.projectId;

@@ -81,6 +81,16 @@ function providerSettings(request: proto.ConfigureRequest) {
   );
 }
 
+/** The lifecycle's kinds of change as the engine's detailed diff spells them. */
+const PROPERTY_DIFF_KINDS: Record<lifecycle.PropertyChange, proto.PropertyDiff.Kind> = {
+  add: proto.PropertyDiff.Kind.ADD,
+  delete: proto.PropertyDiff.Kind.DELETE,
+  update: proto.PropertyDiff.Kind.UPDATE,
+  "add-replace": proto.PropertyDiff.Kind.ADD_REPLACE,
+  "delete-replace": proto.PropertyDiff.Kind.DELETE_REPLACE,
+  "update-replace": proto.PropertyDiff.Kind.UPDATE_REPLACE,
+};
+
 const configDiffers = (olds: Raw, news: Raw): string[] =>
   SETTING_KEYS.filter((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
 
@@ -156,12 +166,20 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
       fromStruct(request.getOlds()) as unknown as WebhookState,
       fromStruct(request.getNews()) as unknown as WebhookInputs,
     );
-    return new proto.DiffResponse()
+    const response = new proto.DiffResponse()
       .setChanges(
         result.changes ? proto.DiffResponse.DiffChanges.DIFF_SOME : proto.DiffResponse.DiffChanges.DIFF_NONE,
       )
       .setReplacesList(result.replaces)
-      .setDeletebeforereplace(result.deleteBeforeReplace);
+      .setDeletebeforereplace(result.deleteBeforeReplace)
+      .setDiffsList(result.diffs)
+      // Without it the engine shows its own diff of the masked values: a secret changed alone
+      // shows no property, and events compare by position.
+      .setHasdetaileddiff(true);
+    for (const [path, change] of Object.entries(result.detailedDiff)) {
+      response.getDetaileddiffMap().set(path, new proto.PropertyDiff().setKind(PROPERTY_DIFF_KINDS[change]));
+    }
+    return response;
   }),
   create: unary(
     async (request: proto.CreateRequest) => {

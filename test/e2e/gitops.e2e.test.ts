@@ -3,7 +3,7 @@
  * second server (round trip), adoption of existing webhooks, and cloning with each secret policy.
  */
 import { execFile } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { request } from "undici";
@@ -12,6 +12,7 @@ import { parse } from "yaml";
 import { startEmulator, type Emulator } from "../../emulator";
 import { REPO_ROOT, openStack, provisionEngine, type StackFixture } from "../support/engine";
 import { startReceiver, type Receiver } from "../provider/fixtures";
+import { cli } from "../reliability/support";
 import { quiet, signature } from "./fixture";
 
 const run = promisify(execFile);
@@ -25,7 +26,7 @@ const stacks: StackFixture[] = [];
 beforeAll(async () => {
   await provisionEngine();
   emulator = await startEmulator({
-    projects: ["source", "adopt", "staging", "prod", "shop-dev", "shop-prod"].map((id) => ({
+    projects: ["source", "adopt", "staging", "prod", "shop-dev", "shop-prod", "restore"].map((id) => ({
       id,
       keys: [{ key: `${KEY}-${id}` }],
     })),
@@ -226,6 +227,106 @@ ${["legacy-a", "legacy-b", "legacy-c"]
       expect(live[1]).toMatchObject({ authUsername: "appwrite", authPassword: `pw-${env}` });
       expect((await fixture.stack.preview(quiet)).changeSummary).toEqual({ same: 3 });
     }
+  });
+
+  it("examples/gitops: a reviewed rotation puts the new key and the previous one in signingKeys", async () => {
+    const fixture = await openStack({
+      program: "examples/gitops",
+      stackName: "dev",
+      config: { "appwrite:endpoint": emulator.endpoint },
+      secretConfig: { "appwrite:apiKey": `${KEY}-shop-dev`, "gitops-webhooks:receiverPassword": "pw-dev" },
+    });
+    stacks.push(fixture);
+    await fixture.stack.up(quiet);
+    type Keys = { secret: string; previousSecret: string | null; secretRotatedAt: string | null };
+    const keys = async () =>
+      (await fixture.stack.outputs()).signingKeys as { value: Record<string, Keys>; secret: boolean };
+    const first = await keys();
+    expect(first.secret).toBe(true);
+    expect(first.value.orders).toMatchObject({ previousSecret: null, secretRotatedAt: null });
+    const file = join(fixture.workDir, "webhooks.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace('rotationTrigger: "1"', 'rotationTrigger: "2"'));
+    await fixture.stack.up(quiet);
+    const rotated = (await keys()).value.orders;
+    const live = emulator.webhooks("shop-dev").find((w) => w.$id === "dev-orders");
+    expect(rotated?.secret).toBe(live?.secret);
+    expect(rotated?.previousSecret).toBe(first.value.orders?.secret);
+    expect(rotated?.secretRotatedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it("a bad webhooks.yaml fails the preview with every problem at once and no stack trace", async () => {
+    const bad = [
+      "version: 1",
+      "webhooks:",
+      "  - id: orders",
+      "    name: Orders",
+      "    url: https://${host}/orders",
+      "    events: [users.*.create]",
+      "    colour: blue",
+      "  - id: billing",
+      "    name: Billing",
+      "    url: https://hooks.example.com/billing",
+      "    events: [users.*.creat]",
+      "",
+    ].join("\n");
+    const fixture = await declaredStack(emulator, "restore", bad);
+    let output = "";
+    const failure = await fixture.stack
+      .preview({ onOutput: (line) => (output += line) })
+      .then(() => undefined)
+      .catch((error: unknown) => error as Error);
+    expect(failure).toBeInstanceOf(Error);
+    const printed = `${output}\n${failure?.message ?? ""}`;
+    expect(printed).toContain("webhooks.yaml: 3 problems");
+    expect(printed).toMatch(/webhooks\[0\]\.colour \(line 7\): unknown key "colour"/);
+    expect(printed).toMatch(/webhooks\[0\]\.url \(line 5\): template variable \$\{host\} is not defined/);
+    expect(printed).toMatch(/webhooks\[1\]\.events\[0\] \(line 11\)/);
+    expect(printed).not.toMatch(/unhandled exception|^\s+at .*\.js:\d+/m);
+  });
+
+  it("a key changed in the console is set again from the file: fromConfig with a new rotationTrigger", async () => {
+    const declared = "declared-key-0123456789abcdef";
+    const declaration = (trigger: string) =>
+      [
+        "version: 1",
+        "webhooks:",
+        "  - id: restored",
+        "    name: Restored",
+        "    url: https://hooks.example.com/restored",
+        "    events: [users.*.create]",
+        `    secret: { fromConfig: ordersKey, rotationTrigger: "${trigger}" }`,
+        "",
+      ].join("\n");
+    const fixture = await declaredStack(emulator, "restore", declaration("1"), {
+      "e2e-declared:ordersKey": declared,
+    });
+    await fixture.stack.up(quiet);
+    const liveKey = () => emulator.webhooks("restore").find((w) => w.$id === "restored")?.secret;
+    expect(liveKey()).toBe(declared);
+    // Someone sets another key in the console: Appwrite never returns keys, so no refresh sees it.
+    const changed = await request(`${emulator.endpoint}/webhooks/restored/secret`, {
+      method: "PATCH",
+      headers: {
+        "content-type": "application/json",
+        "x-appwrite-project": "restore",
+        "x-appwrite-key": `${KEY}-restore`,
+      },
+      body: JSON.stringify({ secret: "console-key-0123456789" }),
+    });
+    expect(changed.statusCode).toBe(200);
+    await changed.body.dump();
+    expect(liveKey()).toBe("console-key-0123456789");
+    // The reviewed fix: a new trigger beside the declared key, applied as CI applies it, with its
+    // preview (the Automation API's up always skips the preview).
+    writeFileSync(join(fixture.workDir, "webhooks.yaml"), declaration("2"));
+    emulator.resetCounters();
+    const up = await cli(await provisionEngine(), fixture, ["up", "--yes", "--stack", fixture.stack.name]);
+    expect(up.code, up.stderr + up.stdout).toBe(0);
+    expect(liveKey()).toBe(declared);
+    expect(emulator.counters()["PATCH /v1/webhooks/:id/secret"]).toBe(1);
+    expect(emulator.counters()["PUT /v1/webhooks/:id"] ?? 0).toBe(0);
+    const secrets = (await fixture.stack.outputs()).secrets?.value as Record<string, string>;
+    expect(secrets.restored).toBe(declared);
   });
 
   describe.each(["regenerate", "reuse", "perEnvironment"] as const)(

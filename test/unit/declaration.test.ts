@@ -129,6 +129,16 @@ describe("declaration file", () => {
     expect(found.join("\n")).toMatch(expected);
   });
 
+  it("accepts rotationTrigger next to fromConfig, templates rendered, so a declared key can be set again", () => {
+    const text = minimal("    secret: { fromConfig: ordersKey, rotationTrigger: 'restore-${round}' }\n");
+    expect(problems(text, { round: "2" })).toEqual([]);
+    const parsed = parseDeclaration(text);
+    expect(renderDeclaration(parsed, (name) => (name === "round" ? "2" : undefined))[0]?.secret).toEqual({
+      fromConfig: "ordersKey",
+      rotationTrigger: "restore-2",
+    });
+  });
+
   it("exports a JSON Schema that forbids unknown keys", () => {
     const schema = declarationJsonSchema() as {
       properties: { webhooks: { items: { additionalProperties: boolean } } };

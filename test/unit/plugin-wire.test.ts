@@ -5,7 +5,12 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { ErrorResourceInitFailed } from "@pulumi/pulumi/proto/provider_pb";
+import {
+  DiffRequest,
+  DiffResponse,
+  ErrorResourceInitFailed,
+  PropertyDiff,
+} from "@pulumi/pulumi/proto/provider_pb";
 import { Status } from "@pulumi/pulumi/proto/status_pb";
 import { afterEach, describe, expect, it } from "vitest";
 import { MissingConnectionSettingError, setStackConfig, settingsFrom } from "../../provider/config";
@@ -18,6 +23,7 @@ import {
   toServiceError,
   toStruct,
 } from "../../provider/plugin/wire";
+import { webhookProviderService } from "../../provider/plugin/server";
 
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET = "1b47061264138c4ac30d75fd1eb44270";
@@ -102,5 +108,72 @@ describe("plugin wire format", () => {
       selfSigned: "true",
       httpTimeoutSeconds: "12",
     });
+  });
+});
+
+describe("plugin diff", () => {
+  /** The plugin's Diff handler as the engine calls it, without a server. */
+  function pluginDiff(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<DiffResponse> {
+    const request = new DiffRequest()
+      .setId("orders")
+      .setUrn("urn:pulumi:dev::p::appwrite-webhooks:index:Webhook::orders")
+      .setOlds(toStruct(olds))
+      .setNews(toStruct(news));
+    const handler = webhookProviderService.diff as grpc.handleUnaryCall<DiffRequest, DiffResponse>;
+    return new Promise((resolve, reject) =>
+      handler({ request } as grpc.ServerUnaryCall<DiffRequest, DiffResponse>, (error, response) =>
+        error || !response ? reject(error ?? new Error("no response")) : resolve(response),
+      ),
+    );
+  }
+  const inputs = {
+    webhookId: "orders",
+    endpoint: "https://appwrite.example.com/v1",
+    projectId: "shop",
+    name: "Orders",
+    url: "https://hooks.example.com/orders",
+    events: ["users.*.create", "buckets.*"],
+    enabled: true,
+    tls: true,
+    authUsername: "u",
+    authPassword: "old-password-1",
+    eventValidation: "1.9.6",
+    adopt: false,
+  };
+  const state = { ...inputs, secret: "k".repeat(64), secretSource: "appwrite", attempts: 0 };
+  /** The detailed diff as the engine decodes it from the wire. */
+  const kinds = (response: DiffResponse) => {
+    const found: Record<string, PropertyDiff.Kind> = {};
+    DiffResponse.deserializeBinary(response.serializeBinary())
+      .getDetaileddiffMap()
+      .forEach((diff, path) => (found[path] = diff.getKind()));
+    return found;
+  };
+
+  it("names a changed password as an update of authPassword, and sends no value", async () => {
+    const response = await pluginDiff(state, { ...inputs, authPassword: "new-password-1" });
+    expect(response.getChanges()).toBe(DiffResponse.DiffChanges.DIFF_SOME);
+    expect(response.getHasdetaileddiff()).toBe(true);
+    expect(response.getDiffsList()).toEqual(["authPassword"]);
+    expect(kinds(response)).toEqual({ authPassword: PropertyDiff.Kind.UPDATE });
+    expect(JSON.stringify(response.toObject())).not.toMatch(/password-1/);
+  });
+
+  it("diffs events as a set: a reorder is no change, [a,b] to [b,c] deletes a and adds c", async () => {
+    const reordered = await pluginDiff(state, { ...inputs, events: ["buckets.*", "users.*.create"] });
+    expect(reordered.getChanges()).toBe(DiffResponse.DiffChanges.DIFF_NONE);
+    expect(kinds(reordered)).toEqual({});
+    const swapped = await pluginDiff(state, { ...inputs, events: ["buckets.*", "teams.*"] });
+    expect(swapped.getDiffsList()).toEqual(["events"]);
+    expect(kinds(swapped)).toEqual({
+      "events[0]": PropertyDiff.Kind.DELETE,
+      "events[1]": PropertyDiff.Kind.ADD,
+    });
+  });
+
+  it("marks identity changes as replacing", async () => {
+    const response = await pluginDiff(state, { ...inputs, projectId: "other" });
+    expect(response.getReplacesList()).toEqual(["projectId"]);
+    expect(kinds(response)).toEqual({ projectId: PropertyDiff.Kind.UPDATE_REPLACE });
   });
 });

@@ -185,7 +185,13 @@ describe("diff", () => {
     diff(inputs.webhookId, { ...state, ...olds }, { ...inputs, ...news } as WebhookInputs);
 
   it("reports changes: false, not undefined, when nothing declared changed", () => {
-    expect(d({})).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(d({})).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+      diffs: [],
+      detailedDiff: {},
+    });
   });
   it("ignores event order and duplicates", () => {
     expect(d({ events: ["buckets.*", "users.*.create", "buckets.*"] }).changes).toBe(false);
@@ -218,11 +224,15 @@ describe("diff", () => {
       changes: true,
       replaces: ["webhookId"],
       deleteBeforeReplace: false,
+      diffs: ["webhookId"],
+      detailedDiff: { webhookId: "update-replace" },
     });
     expect(d({ projectId: "p2" })).toEqual({
       changes: true,
       replaces: ["projectId"],
       deleteBeforeReplace: true,
+      diffs: ["projectId"],
+      detailedDiff: { projectId: "update-replace" },
     });
     // The same ID in another project of what may be the same server (under another address).
     expect(d({ projectId: "p2", endpoint: "https://b.example.com/v1" })).toMatchObject({
@@ -240,5 +250,66 @@ describe("diff", () => {
   it("treats unknown values as changes", () => {
     expect(d({ name: UNKNOWN }).changes).toBe(true);
     expect(d({ webhookId: UNKNOWN }).replaces).toEqual(["webhookId"]);
+  });
+
+  describe("names what changed, for the preview a reviewer reads", () => {
+    const named = (news: Partial<WebhookInputs>, olds: Partial<WebhookState> = {}) => {
+      const { diffs, detailedDiff } = d(news, olds);
+      return { diffs, detailedDiff };
+    };
+    it("a new basic-auth password alone is a named update of authPassword, with no value in the result", () => {
+      const result = d(
+        { authUsername: "u", authPassword: "new-password-1" },
+        { authUsername: "u", authPassword: "old-password-1" },
+      );
+      expect(result).toMatchObject({ changes: true, diffs: ["authPassword"] });
+      expect(result.detailedDiff).toEqual({ authPassword: "update" });
+      expect(JSON.stringify(result)).not.toMatch(/password-1/);
+    });
+    it("a new declared secret is an update of secret; a trigger names rotationTrigger", () => {
+      expect(named({ secret: "new-secret-123" })).toEqual({
+        diffs: ["secret"],
+        detailedDiff: { secret: "update" },
+      });
+      expect(named({ rotationTrigger: "2" }, { rotationTrigger: "1" })).toEqual({
+        diffs: ["rotationTrigger"],
+        detailedDiff: { rotationTrigger: "update" },
+      });
+      // A key state does not hold (a partial failure) is set by the next up: a key is added.
+      expect(named({}, { secret: "" })).toEqual({ diffs: ["secret"], detailedDiff: { secret: "add" } });
+    });
+    it("events as a set: an added event is an add at its new index, a removed one a delete at its old index", () => {
+      const olds = { events: ["users.*.create", "buckets.*"] };
+      expect(named({ events: ["buckets.*", "teams.*"] }, olds)).toEqual({
+        diffs: ["events"],
+        detailedDiff: { "events[0]": "delete", "events[1]": "add" },
+      });
+      expect(named({ events: ["users.*.create", "buckets.*", "teams.*"] }, olds).detailedDiff).toEqual({
+        "events[2]": "add",
+      });
+      expect(named({ events: ["buckets.*"] }, olds).detailedDiff).toEqual({ "events[0]": "delete" });
+      // A removal and an addition at one index: that element's value changes from one to the other.
+      expect(named({ events: ["teams.*", "buckets.*"] }, olds).detailedDiff).toEqual({
+        "events[0]": "update",
+      });
+    });
+    it("a reorder is no change at all", () => {
+      expect(d({ events: ["buckets.*", "users.*.create"] })).toMatchObject({
+        changes: false,
+        diffs: [],
+        detailedDiff: {},
+      });
+    });
+    it("optional inputs added and removed are adds and deletes; unknown events are one update", () => {
+      expect(named({ authUsername: "u", authPassword: "p" }).detailedDiff).toEqual({
+        authUsername: "add",
+        authPassword: "add",
+      });
+      expect(named({}, { rotationTrigger: "1" })).toEqual({
+        diffs: ["rotationTrigger"],
+        detailedDiff: { rotationTrigger: "delete" },
+      });
+      expect(named({ events: [UNKNOWN] }).detailedDiff).toEqual({ events: "update" });
+    });
   });
 });
