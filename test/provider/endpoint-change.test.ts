@@ -142,10 +142,11 @@ describe("a new project", () => {
   it("is still a replace, deleting first when the ID stays (IDs are unique per server)", async () => {
     const { outs } = await create(checked(here.endpoint, {}, { webhookId: "moving" }));
     const news = { ...checked(here.endpoint, {}, { webhookId: "moving" }), projectId: "elsewhere" };
-    expect(diff(outs.webhookId, outs, news)).toEqual({
+    expect(diff(outs.webhookId, outs, news)).toMatchObject({
       changes: true,
       replaces: ["projectId"],
       deleteBeforeReplace: true,
+      diffs: ["projectId"],
     });
   });
 });

@@ -245,6 +245,8 @@ describe("diff", () => {
       changes: true,
       replaces: [],
       deleteBeforeReplace: false,
+      diffs: ["endpoint"],
+      detailedDiff: { endpoint: "update" },
     });
   });
   it("treats unknown values as changes", () => {
