@@ -145,8 +145,8 @@ it("examples/gitops with its workflow's settings, killed halfway through `pulumi
   ).toEqual(ENTRIES.map((id) => `${STACK}-${id}`).sort());
   // The example's own output holds the keys in force.
   const outputs = await fixture.stack.outputs();
-  const signingKeys = outputs.signingKeys?.value as Record<string, string>;
+  const signingKeys = outputs.signingKeys?.value as Record<string, { secret: string }>;
   for (const id of ENTRIES) {
-    expect(signingKeys[id], id).toBe(live().find((w) => w.$id === `${STACK}-${id}`)?.secret);
+    expect(signingKeys[id]?.secret, id).toBe(live().find((w) => w.$id === `${STACK}-${id}`)?.secret);
   }
 });
