@@ -112,51 +112,50 @@ describe("Webhook on the real engine, both doors from one table", () => {
     ).toEqual(DOORS.map((door) => doorId(door, "e2e-second")).sort());
   });
 
-  it.each([
-    ["a derived ID", {}],
-    ["a declared ID (GitOps declares every ID)", { webhookId: "forced" }],
-  ])(
-    "a forced replace (`pulumi up --replace`, with its preview) of %s leaves one webhook under that ID, with a new key",
-    async (_kind, args) => {
-      const fixture = await stackWith(
-        bothDoors({ forced: { name: "F", url: url("/forced"), events: ["users.*"], ...args } }),
-      );
-      const { stack } = fixture;
-      await stack.up(quiet);
-      const before = await outputs(stack);
-      const urns = (await stack.exportStack()).deployment.resources
-        .map((r: { urn: string }) => r.urn)
-        .filter((urn: string) => /::forced_/.test(urn));
-      expect(urns).toHaveLength(2);
-      // The engine checks a forced replace afresh, so the replacement has the ID it already has
-      // (derived again, or declared), and creates it before deleting the old one: that delete
-      // must not remove the webhook. Run as a user runs it: the CLI, preview first.
-      const replace = await cli(await provisionEngine(), fixture, [
-        "up",
-        "--yes",
-        "--stack",
-        stack.name,
-        ...urns.flatMap((urn: string) => ["--replace", urn]),
-      ]);
-      expect(replace.code, replace.stdout + replace.stderr).toBe(0);
-      expect(replace.stdout).toMatch(/2 replaced/);
-      const after = await outputs(stack);
+  it("a forced replace (`pulumi up --replace`, with its preview) of derived and declared IDs leaves one webhook under each ID, with a new key", async () => {
+    // A derived ID, and a declared one as GitOps declares every ID, on both doors: one run for all.
+    const kinds = {
+      derived: { name: "F", url: url("/forced-derived"), events: ["users.*"] },
+      declared: { name: "D", url: url("/forced-declared"), events: ["users.*"], webhookId: "forced" },
+    };
+    const fixture = await stackWith(bothDoors(kinds));
+    const { stack } = fixture;
+    await stack.up(quiet);
+    const before = await outputs(stack);
+    const urns = (await stack.exportStack()).deployment.resources
+      .map((r: { urn: string }) => r.urn)
+      .filter((urn: string) => /::(derived|declared)_/.test(urn));
+    expect(urns).toHaveLength(4);
+    // The engine checks a forced replace afresh, so the replacement has the ID it already has
+    // (derived again, or declared), and creates it before deleting the old one: that delete
+    // must not remove the webhook. Run as a user runs it: the CLI, preview first.
+    const replace = await cli(await provisionEngine(), fixture, [
+      "up",
+      "--yes",
+      "--stack",
+      stack.name,
+      ...urns.flatMap((urn: string) => ["--replace", urn]),
+    ]);
+    expect(replace.code, replace.stdout + replace.stderr).toBe(0);
+    expect(replace.stdout).toMatch(/4 replaced/);
+    const after = await outputs(stack);
+    for (const [kind, spec] of Object.entries(kinds)) {
       for (const door of DOORS) {
-        const id = after[`${n("forced", door)}_webhookId`]?.value;
-        expect(id, door).toBe(before[`${n("forced", door)}_webhookId`]?.value);
-        const key = String(after[`${n("forced", door)}_secret`]?.value);
-        expect(key, door).not.toBe(before[`${n("forced", door)}_secret`]?.value);
-        expect(liveById(id)?.secret, door).toBe(key);
-        const hookUrl = doorUrl(door, "/forced");
+        const id = after[`${n(kind, door)}_webhookId`]?.value;
+        expect(id, `${kind} ${door}`).toBe(before[`${n(kind, door)}_webhookId`]?.value);
+        const key = String(after[`${n(kind, door)}_secret`]?.value);
+        expect(key, `${kind} ${door}`).not.toBe(before[`${n(kind, door)}_secret`]?.value);
+        expect(liveById(id)?.secret, `${kind} ${door}`).toBe(key);
+        const hookUrl = doorUrl(door, new URL(spec.url).pathname);
         const delivery = await deliver(suite.world, "users.u1.create", hookUrl);
         expect(delivery.headers["x-appwrite-webhook-signature"]).toBe(signature(hookUrl, delivery.body, key));
       }
-      expect(live()).toHaveLength(2);
-      // The one delete left out was the old resource's: destroy removes the webhooks.
-      await stack.destroy(quiet);
-      expect(live()).toHaveLength(0);
-    },
-  );
+    }
+    expect(live()).toHaveLength(4);
+    // The one delete left out was the old resource's: destroy removes the webhooks.
+    await stack.destroy(quiet);
+    expect(live()).toHaveLength(0);
+  });
 
   it("the rotation trigger and a new user secret both change the key in place", async () => {
     const { stack } = await stackWith(
