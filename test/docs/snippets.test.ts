@@ -4,14 +4,20 @@
  * `run=<id>` is executed by the test this registry names. A block without a marker, a marker
  * naming an unknown id, and an id no block uses all fail, so a broken or unmarked snippet fails CI.
  */
-import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { request } from "undici";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../support/engine";
-import { allSnippets, commandLines, parseSnippets, snippet, type Snippet } from "./snippets";
+import {
+  allSnippets,
+  commandLines,
+  parseSnippets,
+  snippet,
+  startDocumentedServer,
+  type Snippet,
+} from "./snippets";
 
 /** A test file that reads the block with `snippet("<id>")` and executes it. */
 interface ExecutedBy {
@@ -237,11 +243,9 @@ interface RunningReceiver {
 }
 
 async function startReceiver(start: Snippet, outputs: Record<string, unknown>): Promise<RunningReceiver> {
-  const command = start.text.replace(/\bPORT=8080\b/, "PORT=0");
-  expect(command).not.toBe(start.text);
   const url = receiverUrl(start);
   const fakeBin = join(REPO_ROOT, "test", "docs", "fake-bin");
-  const child = spawn("bash", ["-c", `set -euo pipefail\n${command}`], {
+  const server = await startDocumentedServer(start, {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
@@ -249,47 +253,24 @@ async function startReceiver(start: Snippet, outputs: Record<string, unknown>): 
       FAKE_PULUMI_OUTPUTS: JSON.stringify(outputs),
       HOST: "127.0.0.1",
     },
-    detached: true,
   });
-  let output = "";
-  const stop = () => {
-    if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
-  };
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /listening on port (\d+)/.exec(output);
-        if (match) resolve(Number(match[1]));
-      };
-      child.stdout.on("data", onData);
-      child.stderr.on("data", onData);
-      child.once("exit", (code) => reject(new Error(`receiver exited (${code}): ${output}`)));
+  const send = async (secret: string) => {
+    const body = JSON.stringify({ $id: "u1" });
+    const response = await request(`http://127.0.0.1:${server.port}${new URL(url).pathname}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-appwrite-webhook-signature": createHmac("sha1", secret).update(url).update(body).digest("base64"),
+        "x-appwrite-webhook-id": "wh1",
+        "x-appwrite-webhook-project-id": "demo",
+        "x-appwrite-webhook-events": "users.u1.create,users.*.create",
+      },
+      body,
     });
-    const send = async (secret: string) => {
-      const body = JSON.stringify({ $id: "u1" });
-      const response = await request(`http://127.0.0.1:${port}${new URL(url).pathname}`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-appwrite-webhook-signature": createHmac("sha1", secret)
-            .update(url)
-            .update(body)
-            .digest("base64"),
-          "x-appwrite-webhook-id": "wh1",
-          "x-appwrite-webhook-project-id": "demo",
-          "x-appwrite-webhook-events": "users.u1.create,users.*.create",
-        },
-        body,
-      });
-      await response.body.text();
-      return response.statusCode;
-    };
-    return { send, output: () => output, stop };
-  } catch (error) {
-    stop();
-    throw error;
-  }
+    await response.body.text();
+    return response.statusCode;
+  };
+  return { send, output: server.output, stop: server.stop };
 }
 
 const deliveryLines = (output: string) =>

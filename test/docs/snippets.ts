@@ -6,6 +6,7 @@
  * Tests that execute a block read it with `snippet(id)`, so the text they run is the text a
  * reader copies.
  */
+import { spawn } from "node:child_process";
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../support/engine";
@@ -82,4 +83,46 @@ export function commandLines(text: string): string[] {
     .split("\n")
     .map((line) => line.trim())
     .filter((line) => line !== "" && !line.startsWith("#"));
+}
+
+/** A server a README block started: the port it listens on, what it printed, and how to stop it. */
+export interface StartedServer {
+  port: number;
+  output(): string;
+  stop(): void;
+}
+
+/**
+ * Runs a README block that starts a server, as written but on a free port (its `PORT=8080`
+ * becomes `PORT=0`), and resolves once the server prints `listening on port N`. It runs in a
+ * process group of its own, which `stop` signals: the block's `npx` or `node` does not pass a
+ * SIGTERM on to its child.
+ */
+export async function startDocumentedServer(
+  block: Snippet,
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<StartedServer> {
+  const command = block.text.replace(/\bPORT=8080\b/, "PORT=0");
+  if (command === block.text) throw new Error(`${block.doc}:${block.line} sets no PORT=8080 to replace`);
+  const child = spawn("bash", ["-c", `set -euo pipefail\n${command}`], { ...options, detached: true });
+  let output = "";
+  const stop = () => {
+    if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
+  };
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /listening on port (\d+)/.exec(output);
+        if (match) resolve(Number(match[1]));
+      };
+      child.stdout.on("data", onData);
+      child.stderr.on("data", onData);
+      child.once("exit", (code) => reject(new Error(`the server exited (${code}): ${output}`)));
+    });
+    return { port, output: () => output, stop };
+  } catch (error) {
+    stop();
+    throw error;
+  }
 }

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { startEmulator, type Emulator } from "../../emulator";
 import { REPO_ROOT, openStack, provisionEngine, type StackFixture } from "../support/engine";
-import { startReceiver, type Receiver } from "../provider/fixtures";
+import { BAD_DECLARATION, startReceiver, type Receiver } from "../provider/fixtures";
 import { cli } from "../reliability/support";
 import { quiet, signature } from "./fixture";
 
@@ -255,21 +255,7 @@ ${["legacy-a", "legacy-b", "legacy-c"]
   });
 
   it("a bad webhooks.yaml fails the preview with every problem at once and no stack trace", async () => {
-    const bad = [
-      "version: 1",
-      "webhooks:",
-      "  - id: orders",
-      "    name: Orders",
-      "    url: https://${host}/orders",
-      "    events: [users.*.create]",
-      "    colour: blue",
-      "  - id: billing",
-      "    name: Billing",
-      "    url: https://hooks.example.com/billing",
-      "    events: [users.*.creat]",
-      "",
-    ].join("\n");
-    const fixture = await declaredStack(emulator, "restore", bad);
+    const fixture = await declaredStack(emulator, "restore", BAD_DECLARATION);
     let output = "";
     const failure = await fixture.stack
       .preview({ onOutput: (line) => (output += line) })

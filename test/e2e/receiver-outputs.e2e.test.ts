@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { snippet } from "../docs/snippets";
+import { snippet, startDocumentedServer } from "../docs/snippets";
 import { replaySignedWith } from "../receiver/emulator-fixture";
 import { openStack, REPO_ROOT, type StackFixture } from "../support/engine";
 import { API_KEY, PROJECT, startWorld, type World } from "./fixture";
@@ -56,34 +56,13 @@ async function ok(line: string): Promise<string> {
 
 /** The README's start command as written, on a free port; resolves once it listens. */
 async function startDocumentedReceiver(): Promise<{ origin: string; output: () => string; stop(): void }> {
-  const command = snippet("receiver-start").text.replace(/\bPORT=8080\b/, "PORT=0");
-  const child = spawn("bash", ["-c", `set -euo pipefail\n${command}`], {
+  const server = await startDocumentedServer(snippet("receiver-start"), {
     cwd: fixture.workDir,
     env: { ...fixture.env, HOST: "127.0.0.1" },
-    detached: true,
   });
-  let output = "";
-  const stop = () => {
-    if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
-  };
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /listening on port (\d+)/.exec(output);
-        if (match) resolve(Number(match[1]));
-      };
-      child.stdout.on("data", onData);
-      child.stderr.on("data", onData);
-      child.once("exit", (code) => reject(new Error(`receiver exited (${code}): ${output}`)));
-    });
-    const origin = `http://127.0.0.1:${port}`;
-    world.emulator.setHostRoutes({ "hooks.example.com": origin });
-    return { origin, output: () => output, stop };
-  } catch (error) {
-    stop();
-    throw error;
-  }
+  const origin = `http://127.0.0.1:${server.port}`;
+  world.emulator.setHostRoutes({ "hooks.example.com": origin });
+  return { origin, output: server.output, stop: server.stop };
 }
 
 async function deliver() {

@@ -13,6 +13,7 @@ import type * as Pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as Package from "../../provider/index";
 import { REPO_ROOT } from "../support/engine";
+import { BAD_DECLARATION } from "./fixtures";
 
 const requireFromRepo = createRequire(join(REPO_ROOT, "package.json"));
 let pulumi: typeof Pulumi;
@@ -34,22 +35,6 @@ beforeAll(() => {
   pkg = requireFromRepo("./dist/provider/index.js") as typeof Package;
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Three problems of three kinds: schema, an undefined variable, and a rule of the resource. */
-const BAD = [
-  "version: 1",
-  "webhooks:",
-  "  - id: orders",
-  "    name: Orders",
-  "    url: https://${host}/orders",
-  "    events: [users.*.create]",
-  "    colour: blue",
-  "  - id: billing",
-  "    name: Billing",
-  "    url: https://hooks.example.com/billing",
-  "    events: [users.*.creat]",
-  "",
-].join("\n");
 
 function thrown(run: () => unknown): Error {
   try {
@@ -90,7 +75,7 @@ describe("the args each entry declares", () => {
 describe("a bad declaration file in a program", () => {
   it("defineWebhooks reports every problem at once, as a RunError (printed without a stack trace)", () => {
     const file = join(dir, "webhooks.yaml");
-    writeFileSync(file, BAD);
+    writeFileSync(file, BAD_DECLARATION);
     const error = thrown(() => pkg.defineWebhooks(file));
     expect(pulumi.RunError.isInstance(error)).toBe(true);
     expect(error.message).toContain(`${file}: 3 problems`);
@@ -104,7 +89,7 @@ describe("a bad declaration file in a program", () => {
 
   it("checks the rules on what is declared: the prefixed ID, in the same pass", () => {
     const file = join(dir, "prefixed.yaml");
-    writeFileSync(file, BAD.replace("id: billing", `id: ${"b".repeat(30)}`));
+    writeFileSync(file, BAD_DECLARATION.replace("id: billing", `id: ${"b".repeat(30)}`));
     const error = thrown(() => pkg.defineWebhooks(file, { idPrefix: "production-" }));
     expect(error.message).toContain("4 problems");
     expect(error.message).toMatch(/webhooks\[1\]\.id \(line 8\): /);
@@ -112,7 +97,7 @@ describe("a bad declaration file in a program", () => {
 
   it("cloneWebhooks reports them all at once too", () => {
     const file = join(dir, "clone.yaml");
-    writeFileSync(file, BAD);
+    writeFileSync(file, BAD_DECLARATION);
     const error = thrown(() =>
       pkg.cloneWebhooks(file, { projectId: "prod", namePrefix: "prod-", secretPolicy: "regenerate" }),
     );

@@ -67,3 +67,22 @@ export async function startReceiver(status = 200): Promise<Receiver> {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * A webhooks.yaml with three problems of three kinds, each on a known line: an unknown key
+ * (line 7), an undefined `${variable}` (line 5) and an event name Appwrite refuses (line 11).
+ */
+export const BAD_DECLARATION = [
+  "version: 1",
+  "webhooks:",
+  "  - id: orders",
+  "    name: Orders",
+  "    url: https://${host}/orders",
+  "    events: [users.*.create]",
+  "    colour: blue",
+  "  - id: billing",
+  "    name: Billing",
+  "    url: https://hooks.example.com/billing",
+  "    events: [users.*.creat]",
+  "",
+].join("\n");
