@@ -13,11 +13,9 @@ export default defineConfig({
         test: {
           name: "fast",
           include: [
-            "test/unit/**/*.test.ts",
-            "test/contract/**/*.test.ts",
-            "test/receiver/**/*.test.ts",
-            "test/runtimes/**/*.test.ts",
             "test/provider/**/*.test.ts",
+            "test/receiver/**/*.test.ts",
+            "test/emulator/**/*.test.ts",
             "test/docs/**/*.test.ts",
           ],
         },
@@ -27,7 +25,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "engine",
-          include: ["test/e2e/**/*.test.ts", "test/reliability/**/*.test.ts", "test/bench/**/*.test.ts"],
+          include: ["test/e2e/**/*.test.ts", "test/bench/**/*.test.ts"],
           fileParallelism: false,
           testTimeout: 300_000,
           // Provisioning the engine from cold builds it with Go (minutes); it is cached afterwards.

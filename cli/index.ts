@@ -18,7 +18,7 @@ async function main(argv: string[]): Promise<number> {
     case "export":
     case "schema":
     case "validate":
-      return (await import("../provider/gitops/cli.js")).main(argv);
+      return (await import("../provider/gitops/commands.js")).main(argv);
     case "emulator": {
       const emulator = await import("../emulator/cli.js");
       // It keeps running until a signal; its own handler reports a bad option.

@@ -5,7 +5,7 @@
  * in the combinations the PHP loops produce, and the collections↔tables twins of
  * `mirrorCollectionEvents`. Counts are pinned by tests (users.u1.create → 4, … → 42).
  */
-import catalog from "../provider/data/appwrite-events-1.9.6.json";
+import catalog from "../provider/lifecycle/appwrite-events-1.9.6.json";
 import { phpTruthy } from "./php";
 
 interface ParsedPattern {

@@ -3,7 +3,7 @@
  * utopia-php/database and Appwrite's own), with their exact description texts, because those
  * texts reach clients verbatim in ``Invalid `x` param: <description>``.
  */
-import { isValidEvent } from "../provider/events";
+import { isValidEvent } from "../provider/lifecycle/events";
 import { mbStrlen } from "./php";
 import { PublicDomainValidator, UrlValidator } from "./url-validator";
 

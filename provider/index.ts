@@ -1,17 +1,22 @@
 /**
  * pulumi-appwrite-webhooks: Appwrite webhooks as code.
  */
-export { Webhook, type WebhookArgs } from "./webhook";
-export { NativeWebhook, NativeProvider, type NativeProviderArgs } from "./native";
-export { signWebhookPayload, rawUrlDecode, type SignInput, type SignatureUrlMode } from "./signature";
+export { Webhook, type WebhookArgs } from "./dynamic/webhook";
+export { NativeWebhook, NativeProvider, type NativeProviderArgs } from "./plugin/native-webhook";
+export {
+  signWebhookPayload,
+  rawUrlDecode,
+  type SignInput,
+  type SignatureUrlMode,
+} from "../receiver/src/node/signature";
 export {
   isValidEvent,
   KNOWN_EVENT_PATTERNS,
   type AppwriteEventName,
   type EventCatalogVersion,
   type EventValidationMode,
-} from "./events";
-export { AppwriteApiError, AppwriteTransportError } from "./errors";
+} from "./lifecycle/events";
+export { AppwriteApiError, AppwriteTransportError } from "./appwrite/errors";
 export {
   declarationSchema,
   declarationJsonSchema,
@@ -38,7 +43,7 @@ export {
   type RotatingSecrets,
   type SecretLabel,
   type RawBody,
-} from "./signature";
+} from "../receiver/src/node/signature";
 export {
   createWebhookReceiver,
   verifyWebhookRequest,
@@ -53,7 +58,7 @@ export {
   type VerifiedRequest,
   type HeaderSource,
   type HeaderGetter,
-} from "./receiver";
+} from "../receiver/src/node/receiver";
 export {
   rejectionFor,
   answerFor,
@@ -63,4 +68,4 @@ export {
   type BodyFailureReason,
   type CheckedDelivery,
   type DeliveryOf,
-} from "./receiver-rules";
+} from "../receiver/src/rules/receiver-rules";

@@ -14,8 +14,12 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createWebhookReceiver, type WebhookDelivery } from "../provider/receiver";
-import { signWebhookPayload, verifyWebhookSignature, type RotatingSecrets } from "../provider/signature";
+import { createWebhookReceiver, type WebhookDelivery } from "../receiver/src/node/receiver";
+import {
+  signWebhookPayload,
+  verifyWebhookSignature,
+  type RotatingSecrets,
+} from "../receiver/src/node/signature";
 import { startEmulator, type Emulator } from "../emulator";
 import { openStack, provisionEngine, REPO_ROOT, type StackFixture } from "../test/support/engine";
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Provision what the delivery tests take their expected values from, so that `npm test` passes on
 # a fresh machine with nothing installed by hand (as scripts/setup-pulumi.sh does for the engine):
-#   php + its curl extension   the worker's own json_encode and libcurl (test/contract/php.ts)
-#   openssl                    HMAC signatures from the OpenSSL CLI (test/contract/delivery-bytes.test.ts)
+#   php + its curl extension   the worker's own json_encode and libcurl (test/emulator/php.ts)
+#   openssl                    HMAC signatures from the OpenSSL CLI (test/emulator/delivery-bytes.test.ts)
 # Those tests have no other independent source, so without these tools they fail; they never skip.
 #
 # Usage: scripts/setup-php.sh   (`npm test` runs it first)

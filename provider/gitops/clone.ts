@@ -4,7 +4,7 @@
  * caller must say what happens to it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Webhook } from "../webhook";
+import type { Webhook } from "../dynamic/webhook";
 import type { DeclaredWebhook } from "./declaration";
 import {
   defineWebhooks,

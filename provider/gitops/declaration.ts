@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { LineCounter, isNode, parseDocument } from "yaml";
 import { z } from "zod";
-import { booleanField, webhookArgsSchema } from "../schema";
+import { booleanField, webhookArgsSchema } from "../lifecycle/schema";
 
 /** A stack config key (`key` or `namespace:key`) whose value is a secret. */
 const configKey = z.string().regex(/^([A-Za-z0-9_.-]+:)?[A-Za-z0-9_.-]+$/, {

@@ -4,7 +4,7 @@
  * `pulumi up`, one stack per environment.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Webhook, type WebhookArgs } from "../webhook";
+import { Webhook, type WebhookArgs } from "../dynamic/webhook";
 import {
   DeclarationError,
   checkDeclaration,

@@ -6,8 +6,8 @@
  */
 import type { YAMLMap } from "yaml";
 import { Document, YAMLSeq, isMap } from "yaml";
-import type { AppwriteClient, AppwriteWebhook } from "../client";
-import { splitUrlUserinfo } from "../url-rules";
+import type { AppwriteClient, AppwriteWebhook } from "../appwrite/client";
+import { splitUrlUserinfo } from "../lifecycle/url-rules";
 import type { Declaration, DeclaredWebhook } from "./declaration";
 
 /** `orders-v2` → `ordersV2AuthPassword`: a config key name derived from the webhook ID. */

@@ -7,12 +7,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { z } from "zod";
-import type { SETTING_KEYS } from "../config";
-import { SECRET_PROPERTIES, webhookArgsSchema, webhookComputedSchema } from "../schema";
-import { IDENTITY_FIELDS } from "../state";
-import { PACKAGE_VERSION } from "../version";
+import type { SETTING_KEYS } from "../appwrite/config";
+import { SECRET_PROPERTIES, webhookArgsSchema, webhookComputedSchema } from "../lifecycle/schema";
+import { IDENTITY_FIELDS } from "../lifecycle/state";
+import { PACKAGE_VERSION } from "../appwrite/version";
 
-import { PACKAGE_NAME, WEBHOOK_TOKEN } from "./tokens";
+import { PACKAGE_NAME, WEBHOOK_TOKEN } from "./type-tokens";
 
 export { PACKAGE_NAME, WEBHOOK_TOKEN };
 

@@ -71,7 +71,7 @@ process.stdout.write(JSON.stringify({ totalMs, packages }));
 `;
 
 export interface RequireProfile {
-  /** require("dist/provider/runtime.js") in a fresh process. */
+  /** require("dist/provider/dynamic/stored-provider-module.js") in a fresh process. */
   runtimeMs: Stat;
   /** Inclusive first-load time of each package the runtime imports directly. */
   packagesMs: Record<string, Stat>;
@@ -91,7 +91,7 @@ function nodeJson(args: string[]): { totalMs: number; packages: Record<string, n
 }
 
 export function profileRequire(runs = 7): RequireProfile {
-  const runtimePath = join(REPO_ROOT, "dist", "provider", "runtime.js");
+  const runtimePath = join(REPO_ROOT, "dist", "provider", "dynamic", "stored-provider-module.js");
   const totals: number[] = [];
   const own: number[] = [];
   const packages: Record<string, number[]> = {};

@@ -1,5 +1,5 @@
 /** The report's detail sections: requests, state, peak RSS, the provider process, CPU. */
-import { CONNECTIONS_PER_ORIGIN } from "../../provider/http-transport";
+import { CONNECTIONS_PER_ORIGIN } from "../../provider/appwrite/http-transport";
 import { API_PHASES } from "./api-floor";
 import type { BenchResults, CellResult } from "./bench";
 import { ENGINE_OPS } from "./harness";
@@ -167,7 +167,10 @@ export function providerSection(results: BenchResults): string[] {
       "",
       row(["what", "ms"]),
       rule(2),
-      row(["require `dist/provider/runtime.js` (all of ours)", range(profile.runtimeMs, 1)]),
+      row([
+        "require `dist/provider/dynamic/stored-provider-module.js` (all of ours)",
+        range(profile.runtimeMs, 1),
+      ]),
       ...Object.entries(profile.packagesMs)
         .sort(([, a], [, b]) => b.median - a.median)
         .map(([name, stat]) => row([`… of which \`${name}\``, range(stat, 1)])),

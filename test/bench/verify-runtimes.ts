@@ -9,15 +9,15 @@
  * one with none, over Miniflare's local dispatch.
  */
 import { performance } from "node:perf_hooks";
-import { verifyWebhookSignature, signWebhookPayload } from "../../provider/signature";
-import { BENCH_SECRET, BENCH_URL, benchBody } from "../runtimes/bench-body";
+import { verifyWebhookSignature, signWebhookPayload } from "../../receiver/src/node/signature";
+import { BENCH_SECRET, BENCH_URL, benchBody } from "../receiver/runtimes/bench-body";
 import {
   bundleForWorkers,
   fetchInRuntime,
   RUNTIMES,
   runtimeVersion,
   type Runtime,
-} from "../runtimes/runtimes";
+} from "../receiver/runtimes/runtimes";
 import { Miniflare } from "miniflare";
 
 export interface VerifyRuntimeRow {
@@ -84,7 +84,7 @@ export async function measureVerifyRuntimes(options: VerifyBenchOptions = {}): P
   const iterations = options.iterations ?? 20;
   const repeats = options.repeats ?? 5;
   const log = options.log ?? (() => undefined);
-  const bundle = await bundleForWorkers("test/runtimes/bench-worker.ts", "bench-worker.mjs");
+  const bundle = await bundleForWorkers("test/receiver/runtimes/bench-worker.ts", "bench-worker.mjs");
   nodeCryptoMs(2); // warm-up
   const base = median(Array.from({ length: repeats }, () => nodeCryptoMs(iterations)));
   const rows: VerifyRuntimeRow[] = [

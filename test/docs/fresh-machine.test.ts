@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { runPhp, runPhpSync } from "../contract/php";
+import { runPhp, runPhpSync } from "../emulator/php";
 import { REPO_ROOT, WORK_ROOT } from "../support/engine";
 
 const SCRIPT = join(REPO_ROOT, "scripts", "setup-php.sh");
@@ -121,7 +121,7 @@ describe("scripts/setup-php.sh, run first by npm test", () => {
 });
 
 describe("without PHP, the tests that need it fail, never skip", () => {
-  it("test/contract/php.ts reports a missing php as an error naming the fix", async () => {
+  it("test/emulator/php.ts reports a missing php as an error naming the fix", async () => {
     const { bin } = binWith({});
     const path = process.env.PATH;
     process.env.PATH = bin;

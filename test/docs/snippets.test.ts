@@ -42,9 +42,9 @@ const RUNNERS: Record<string, ExecutedBy | ExecutedHere> = {
   // One run checks both blocks: the start command and the log lines it prints.
   "receiver-start": { here: () => receiverChecked() },
   "receiver-log": { here: () => receiverChecked() },
-  "recover-interrupted-up": { test: "test/reliability/crash.test.ts" },
-  "recover-torn-checkpoint": { test: "test/reliability/crash.test.ts" },
-  "large-stacks-up": { test: "test/reliability/crash-no-checkpoints.test.ts" },
+  "recover-interrupted-up": { test: "test/e2e/reliability/crash.test.ts" },
+  "recover-torn-checkpoint": { test: "test/e2e/reliability/crash.test.ts" },
+  "large-stacks-up": { test: "test/e2e/reliability/crash-no-checkpoints.test.ts" },
   "repo-demo": { test: "test/e2e/demo.e2e.test.ts" },
   // The tests cannot run themselves: CI runs exactly the README's commands (see .ci/run).
   "repo-test": { here: ciRunsTheReadmeCommands },

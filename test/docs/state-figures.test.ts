@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROVIDER_TEXT } from "../../provider/shim";
+import { PROVIDER_TEXT } from "../../provider/dynamic/stored-provider-text";
 import { REPO_ROOT } from "../support/engine";
 
 const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8").replace(/\s+/g, " ");

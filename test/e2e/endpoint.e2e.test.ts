@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { upWithPreview } from "../support/engine";
-import { assertConverged, webhookStates, type Declared } from "../reliability/support";
+import { assertConverged, webhookStates, type Declared } from "./reliability/support";
 import { PROJECT, quiet, url, useWorld } from "./fixture";
 
 const suite = useWorld();

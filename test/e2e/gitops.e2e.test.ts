@@ -12,7 +12,7 @@ import { parse } from "yaml";
 import { startEmulator, type Emulator } from "../../emulator";
 import { REPO_ROOT, openStack, provisionEngine, type StackFixture } from "../support/engine";
 import { BAD_DECLARATION, startReceiver, type Receiver } from "../provider/fixtures";
-import { cli } from "../reliability/support";
+import { cli } from "./reliability/support";
 import { quiet, signature } from "./fixture";
 
 const run = promisify(execFile);

@@ -6,7 +6,7 @@
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStack, provisionEngine, type StackFixture } from "../support/engine";
-import { assertConverged, webhookStates, WEBHOOK_TYPE, type Declared } from "../reliability/support";
+import { assertConverged, webhookStates, WEBHOOK_TYPE, type Declared } from "./reliability/support";
 import { API_KEY, PROJECT, declare, quiet, startWorld, url, type World } from "./fixture";
 
 const OTHER_PROJECT = "e2e-other";

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { backendText, provisionEngine, upWithPreview } from "../support/engine";
-import { cli } from "../reliability/support";
+import { cli } from "./reliability/support";
 import { DOORS, TYPES, bothDoors, bothDoorsSecrets, doorId, doorUrl, n } from "./doors";
 import { API_KEY, PROJECT, declare, deliver, outputs, quiet, signature, url, useWorld } from "./fixture";
 

@@ -48,7 +48,7 @@ describe("optional outputs on the real engine", () => {
   });
 
   it("each webhook keeps its source position in state, though registration drops the SDK's promise stacks", async () => {
-    // Registration runs with Error.stackTraceLimit = 0 (provider/promise-stacks.ts); the SDK's
+    // Registration runs with Error.stackTraceLimit = 0 (provider/dynamic/promise-stacks.ts); the SDK's
     // own capture of where the resource was declared must be untouched by it.
     const { deployment } = (await fixture.stack.exportStack()) as {
       deployment: { resources: { urn: string; sourcePosition?: string }[] };

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { INPUT_KEYS } from "../../provider/state";
+import { INPUT_KEYS } from "../../provider/lifecycle/state";
 import { REPO_ROOT, engineEnv, pluginBinDir, PLUGIN_NAME, provisionEngine } from "../support/engine";
 
 let bin: string;

@@ -10,7 +10,7 @@
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStack, provisionEngine, upWithPreview, type StackFixture } from "../support/engine";
-import { webhookStates } from "../reliability/support";
+import { webhookStates } from "./reliability/support";
 import type { Door } from "./doors";
 import {
   API_KEY,

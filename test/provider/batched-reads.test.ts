@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { setStackConfig } from "../../provider/config";
-import { create, read, update } from "../../provider/lifecycle";
-import type { WebhookState } from "../../provider/schema";
+import { setStackConfig } from "../../provider/appwrite/config";
+import { create, read, update } from "../../provider/lifecycle/steps";
+import type { WebhookState } from "../../provider/lifecycle/schema";
 import { startEmulator, type Emulator } from "../../emulator";
 import { API_KEY, OTHER_PROJECT, PROJECT, checkedInputs } from "./fixtures";
 

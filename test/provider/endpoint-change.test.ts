@@ -5,9 +5,9 @@
  * update. Expected signatures are computed here with node:crypto, not with the package.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { check } from "../../provider/check";
-import { create, diff, remove, update } from "../../provider/lifecycle";
-import type { WebhookInputs, WebhookState } from "../../provider/schema";
+import { check } from "../../provider/lifecycle/check";
+import { create, diff, remove, update } from "../../provider/lifecycle/steps";
+import type { WebhookInputs, WebhookState } from "../../provider/lifecycle/schema";
 import { startEmulator, type Emulator } from "../../emulator";
 import { API_KEY, PROJECT, baseArgs, expectedSignature, startReceiver, type Receiver } from "./fixtures";
 

@@ -5,8 +5,8 @@
 import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { check } from "../../provider/check";
-import type { WebhookInputs } from "../../provider/schema";
+import { check } from "../../provider/lifecycle/check";
+import type { WebhookInputs } from "../../provider/lifecycle/schema";
 
 export const PROJECT = "lifecycle";
 export const OTHER_PROJECT = "lifecycle-other";

@@ -4,9 +4,9 @@
  * with the resource's URN as `resourceKey`, then `create` with the checked inputs.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { check } from "../../provider/check";
-import { create, remove } from "../../provider/lifecycle";
-import type { WebhookInputs } from "../../provider/schema";
+import { check } from "../../provider/lifecycle/check";
+import { create, remove } from "../../provider/lifecycle/steps";
+import type { WebhookInputs } from "../../provider/lifecycle/schema";
 import { startEmulator, type Emulator } from "../../emulator";
 import {
   API_KEY,

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { setStackConfig } from "../../provider/config";
-import { ResourceInitError } from "../../provider/errors";
-import { create, diff, read, remove, update } from "../../provider/lifecycle";
-import type { WebhookState } from "../../provider/schema";
+import { setStackConfig } from "../../provider/appwrite/config";
+import { ResourceInitError } from "../../provider/appwrite/errors";
+import { create, diff, read, remove, update } from "../../provider/lifecycle/steps";
+import type { WebhookState } from "../../provider/lifecycle/schema";
 import { startEmulator, type Emulator } from "../../emulator";
 import {
   API_KEY,

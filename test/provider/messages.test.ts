@@ -6,11 +6,11 @@
 import { createServer } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
-import { AppwriteClient } from "../../provider/client";
-import { resolveConnection } from "../../provider/config";
-import { main } from "../../provider/gitops/cli";
+import { AppwriteClient } from "../../provider/appwrite/client";
+import { resolveConnection } from "../../provider/appwrite/config";
+import { main } from "../../provider/gitops/commands";
 import { checkDeclaration, DeclarationError } from "../../provider/gitops/declaration";
-import { validateArgs } from "../../provider/schema";
+import { validateArgs } from "../../provider/lifecycle/schema";
 import { API_KEY, PROJECT } from "./fixtures";
 
 let emulator: Emulator;

@@ -1,13 +1,13 @@
 /**
- * The preview's predictions (provider/preview.ts) against the steps they predict, on the
+ * The preview's predictions (provider/lifecycle/preview.ts) against the steps they predict, on the
  * emulator: a prediction makes no request, every value it shows as known is the value the real
  * step then returns, and it shows as unknown exactly what the step's requests decide.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { setStackConfig } from "../../provider/config";
-import { UNKNOWN, create, update } from "../../provider/lifecycle";
-import { predictCreate, predictUpdate } from "../../provider/preview";
-import type { WebhookState } from "../../provider/schema";
+import { setStackConfig } from "../../provider/appwrite/config";
+import { UNKNOWN, create, update } from "../../provider/lifecycle/steps";
+import { predictCreate, predictUpdate } from "../../provider/lifecycle/preview";
+import type { WebhookState } from "../../provider/lifecycle/schema";
 import { startEmulator, type Emulator } from "../../emulator";
 import { API_KEY, PROJECT, checkedInputs } from "./fixtures";
 

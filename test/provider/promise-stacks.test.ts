@@ -1,6 +1,6 @@
 /**
  * Registering a webhook must not format a stack trace per output promise (the SDK's
- * `debuggablePromise` does, for its leak report only; see provider/promise-stacks.ts), and must
+ * `debuggablePromise` does, for its leak report only; see provider/dynamic/promise-stacks.ts), and must
  * leave `Error.stackTraceLimit` as it found it. Counted with the SDK's own mocks, through the
  * formatting hook V8 calls for every stack trace that is read.
  */
@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type * as Pulumi from "@pulumi/pulumi";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type * as Package from "../../provider/index";
-import { suspendPromiseStacks } from "../../provider/promise-stacks";
+import { suspendPromiseStacks } from "../../provider/dynamic/promise-stacks";
 import { REPO_ROOT } from "../support/engine";
 
 const requireFromRepo = createRequire(join(REPO_ROOT, "package.json"));

@@ -12,12 +12,12 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWebhookReceiver } from "../../provider/receiver";
-import { expressWebhook } from "../../provider/receivers/express";
-import { fastifyWebhook } from "../../provider/receivers/fastify";
-import { createFetchHandler } from "../../provider/receivers/fetch";
-import { honoWebhook } from "../../provider/receivers/hono";
-import { signWebhookPayload } from "../../provider/signature";
+import { createWebhookReceiver } from "../../receiver/src/node/receiver";
+import { expressWebhook } from "../../receiver/src/adapters/express";
+import { fastifyWebhook } from "../../receiver/src/adapters/fastify";
+import { createFetchHandler } from "../../receiver/src/adapters/fetch";
+import { honoWebhook } from "../../receiver/src/adapters/hono";
+import { signWebhookPayload } from "../../receiver/src/node/signature";
 import { replayTampered, startEmulatorFixture, type EmulatorFixture } from "./emulator-fixture";
 
 const ADAPTERS = ["node", "express", "fastify", "hono", "fetch"] as const;

@@ -7,8 +7,12 @@ import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWebhookReceiver, verifyWebhookRequest, type WebhookDelivery } from "../../provider/receiver";
-import type { WebhookSecrets } from "../../provider/signature";
+import {
+  createWebhookReceiver,
+  verifyWebhookRequest,
+  type WebhookDelivery,
+} from "../../receiver/src/node/receiver";
+import type { WebhookSecrets } from "../../receiver/src/node/signature";
 import { startEmulator, type DeliveryRecord, type Emulator } from "../../emulator";
 
 const PROJECT = "demo";

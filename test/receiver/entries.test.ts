@@ -24,7 +24,8 @@ it.each([
   const loaded = load(entry) as Record<string, unknown>;
   for (const name of names) expect(typeof loaded[name], `${entry}: ${name}`).toBe("function");
   const file = load.resolve(entry);
-  expect(file.startsWith(join(REPO_ROOT, "dist", "provider"))).toBe(true);
+  const room = entry === "pulumi-appwrite-webhooks" ? "provider" : "receiver";
+  expect(file.startsWith(join(REPO_ROOT, "dist", room))).toBe(true);
   if (entry !== "pulumi-appwrite-webhooks") {
     const frameworks = Object.keys(load.cache).filter((path) =>
       /node_modules[\\/](express|fastify|hono)[\\/]/.test(path),

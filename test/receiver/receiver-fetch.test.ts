@@ -9,7 +9,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../support/engine";
-import { bundleForWorkers, WORK_DIR } from "../runtimes/runtimes";
+import { bundleForWorkers, WORK_DIR } from "./runtimes/runtimes";
 import {
   PREVIOUS_IS_NULL,
   replaySignedWith,

@@ -7,7 +7,7 @@
 import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { bundleForWorkers } from "../runtimes/runtimes";
+import { bundleForWorkers } from "./runtimes/runtimes";
 import {
   PREVIOUS_IS_NULL,
   replaySignedWith,
