@@ -3,7 +3,17 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "dist/**", ".tools/**", ".work/**", "**/*.mjs", "**/*.js"] },
+  {
+    ignores: [
+      "node_modules/**",
+      "dist/**",
+      "receiver/dist/**",
+      ".tools/**",
+      ".work/**",
+      "**/*.mjs",
+      "**/*.js",
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -4,12 +4,6 @@
 export { Webhook, type WebhookArgs } from "./dynamic/webhook";
 export { NativeWebhook, NativeProvider, type NativeProviderArgs } from "./plugin/native-webhook";
 export {
-  signWebhookPayload,
-  rawUrlDecode,
-  type SignInput,
-  type SignatureUrlMode,
-} from "../receiver/src/node/signature";
-export {
   isValidEvent,
   KNOWN_EVENT_PATTERNS,
   type AppwriteEventName,
@@ -30,12 +24,29 @@ export {
 } from "./gitops/declaration";
 export { defineWebhooks, type DefineWebhooksOptions, type DeclarationSource } from "./gitops/define";
 export { cloneWebhooks, ClonePolicyError, type CloneOptions, type CloneSecretPolicy } from "./gitops/clone";
+/**
+ * The receiver's Node API as it was exported here before it became its own package: existing
+ * imports keep working. A receiver that needs nothing else imports `appwrite-webhooks-receiver`,
+ * which loads no Pulumi.
+ */
 export {
+  signWebhookPayload,
+  rawUrlDecode,
   verifyWebhookSignature,
   webhookSecretsProblem,
   DEFAULT_PREVIOUS_SECRET_WINDOW_SECONDS,
   MIN_SECRET_LENGTH,
   MAX_SECRET_LENGTH,
+  createWebhookReceiver,
+  verifyWebhookRequest,
+  readAppwriteHeaders,
+  DEFAULT_MAX_BODY_BYTES,
+  rejectionFor,
+  answerFor,
+  deliveryFrom,
+  ANSWER_HEADERS,
+  type SignInput,
+  type SignatureUrlMode,
   type VerifyInput,
   type VerifyResult,
   type VerifyFailureReason,
@@ -43,12 +54,6 @@ export {
   type RotatingSecrets,
   type SecretLabel,
   type RawBody,
-} from "../receiver/src/node/signature";
-export {
-  createWebhookReceiver,
-  verifyWebhookRequest,
-  readAppwriteHeaders,
-  DEFAULT_MAX_BODY_BYTES,
   type WebhookReceiverOptions,
   type WebhookRequestHandler,
   type WebhookDelivery,
@@ -58,14 +63,8 @@ export {
   type VerifiedRequest,
   type HeaderSource,
   type HeaderGetter,
-} from "../receiver/src/node/receiver";
-export {
-  rejectionFor,
-  answerFor,
-  deliveryFrom,
-  ANSWER_HEADERS,
   type RejectionReason,
   type BodyFailureReason,
   type CheckedDelivery,
   type DeliveryOf,
-} from "../receiver/src/rules/receiver-rules";
+} from "appwrite-webhooks-receiver";

@@ -14,12 +14,13 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createWebhookReceiver, type WebhookDelivery } from "../receiver/src/node/receiver";
 import {
+  createWebhookReceiver,
   signWebhookPayload,
   verifyWebhookSignature,
   type RotatingSecrets,
-} from "../receiver/src/node/signature";
+  type WebhookDelivery,
+} from "appwrite-webhooks-receiver";
 import { startEmulator, type Emulator } from "../emulator";
 import { openStack, provisionEngine, REPO_ROOT, type StackFixture } from "../test/support/engine";
 

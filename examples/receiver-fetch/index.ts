@@ -9,7 +9,7 @@
  * that an unset output stays empty rather than the word `null` (see examples/receiver/README.md).
  * A key Appwrite could not sign with answers 500 `receiver_misconfigured` with the problem.
  */
-import { createFetchHandler } from "pulumi-appwrite-webhooks/fetch";
+import { createFetchHandler } from "appwrite-webhooks-receiver/fetch";
 
 const env = (name: string): string => process.env[name] ?? "";
 

@@ -18,7 +18,7 @@ import {
   DEFAULT_PREVIOUS_SECRET_WINDOW_SECONDS,
   webhookSecretsProblem,
   type RotatingSecrets,
-} from "pulumi-appwrite-webhooks";
+} from "appwrite-webhooks-receiver";
 
 function env(name: string): string | undefined {
   // `pulumi stack output` prints nothing for an unset output; treat blank as unset.

@@ -1,5 +1,5 @@
 /**
- * `pulumi-appwrite-webhooks/web`: the signature rules of signature-rules.ts on Web Crypto, for
+ * `appwrite-webhooks-receiver/web`: the signature rules of rules/signature-rules.ts on Web Crypto, for
  * every runtime with the Fetch API: Cloudflare Workers, Deno, Bun, browsers, edge functions, and
  * Node too. It imports nothing from `node:` and uses no Buffer, and it is async because
  * `crypto.subtle` is. Same inputs, same answers, same reasons as the Node entry.

@@ -9,7 +9,7 @@
  * one with none, over Miniflare's local dispatch.
  */
 import { performance } from "node:perf_hooks";
-import { verifyWebhookSignature, signWebhookPayload } from "../../receiver/src/node/signature";
+import { verifyWebhookSignature, signWebhookPayload } from "../../receiver/src/node/node-crypto";
 import { BENCH_SECRET, BENCH_URL, benchBody } from "../receiver/runtimes/bench-body";
 import {
   bundleForWorkers,

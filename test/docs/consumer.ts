@@ -21,20 +21,45 @@ export interface PackedFile {
   path: string;
 }
 
-/** `npm pack` of the built package (no rebuild: `npm test` built it); returns the tarball and its files. */
-export async function packPackage(into: string): Promise<{ tarball: string; files: string[] }> {
-  if (!existsSync(join(REPO_ROOT, "dist", "provider", "index.js"))) {
-    throw new Error("dist/ is missing: run `npm run build` first (npm test does)");
+/** The receiver package, published from this repository beside the root one (npm workspaces). */
+export const RECEIVER_DIR = join(REPO_ROOT, "receiver");
+
+export interface PackedPackage {
+  tarball: string;
+  files: string[];
+  /** The tarball's size in bytes, and the size of what it unpacks to. */
+  size: number;
+  unpackedSize: number;
+}
+
+/**
+ * `npm pack` of a built package, the root one unless `packageDir` says otherwise (no rebuild:
+ * `npm test` built both); returns the tarball and its files.
+ */
+export async function packPackage(into: string, packageDir = REPO_ROOT): Promise<PackedPackage> {
+  const { main } = readJson<{ main: string }>(join(packageDir, "package.json"));
+  if (!existsSync(join(packageDir, main))) {
+    throw new Error(`${main} is missing in ${packageDir}: run \`npm run build\` first (npm test does)`);
   }
   mkdirSync(into, { recursive: true });
   const { stdout } = await exec("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", into], {
-    cwd: REPO_ROOT,
+    cwd: packageDir,
     env: { ...process.env, PATH: TOOL_PATH },
     maxBuffer: 16 * 1024 * 1024,
   });
-  const [result] = JSON.parse(stdout) as Array<{ filename: string; files: PackedFile[] }>;
+  const [result] = JSON.parse(stdout) as Array<{
+    filename: string;
+    files: PackedFile[];
+    size: number;
+    unpackedSize: number;
+  }>;
   if (!result) throw new Error(`npm pack printed no result: ${stdout}`);
-  return { tarball: join(into, result.filename), files: result.files.map((file) => file.path) };
+  return {
+    tarball: join(into, result.filename),
+    files: result.files.map((file) => file.path),
+    size: result.size,
+    unpackedSize: result.unpackedSize,
+  };
 }
 
 /** The files `npm pack` would ship, without writing a tarball. */
@@ -50,7 +75,8 @@ export async function shippedFiles(): Promise<string[]> {
 
 /**
  * A fresh copy of examples/quickstart with the tarball installed in place of the registry's
- * version. `extra` are further packages to install with it.
+ * version, and the receiver package's tarball beside it, since the root package depends on that
+ * exact version. `extra` are further packages to install with them.
  */
 export async function installConsumer(
   name: string,
@@ -59,14 +85,19 @@ export async function installConsumer(
   mkdirSync(WORK_ROOT, { recursive: true });
   const dir = mkdtempSync(join(WORK_ROOT, `${name}-`));
   const { tarball, files } = await packPackage(join(dir, ".pack"));
+  const receiver = await packPackage(join(dir, ".pack"), RECEIVER_DIR);
   for (const file of readdirSync(join(REPO_ROOT, QUICKSTART))) {
     cpSync(join(REPO_ROOT, QUICKSTART, file), join(dir, file), { recursive: true });
   }
-  await exec("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball, ...extra], {
-    cwd: dir,
-    env: { ...process.env, PATH: TOOL_PATH },
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  await exec(
+    "npm",
+    ["install", "--no-audit", "--no-fund", "--prefer-offline", receiver.tarball, tarball, ...extra],
+    {
+      cwd: dir,
+      env: { ...process.env, PATH: TOOL_PATH },
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   return { dir, tarball, files };
 }
 

@@ -1,11 +1,12 @@
 /**
- * The package as a consumer gets it from `npm pack`: its types resolve from every entry under
- * the node10, node16 and bundler resolutions, examples/quickstart type-checks with TypeScript 5
- * and 6, the emulator README's example runs from the installed package, the README links only
- * to files the package ships, and `npm install` on a fresh clone leaves the lockfile as it is.
+ * The package as a consumer gets it from `npm pack`, beside the packed receiver package it depends
+ * on: the types of every entry of both resolve under the node10, node16 and bundler resolutions,
+ * examples/quickstart type-checks with TypeScript 5 and 6, the emulator README's example runs from
+ * the installed package, the README links only to files the package ships, and `npm install` on
+ * a fresh clone leaves the lockfile as it is.
  */
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -43,10 +44,69 @@ async function version(compiler: string): Promise<string> {
 }
 
 /**
- * A file importing every entry of the package. Each `@ts-expect-error` fails the check if the
- * import resolved to an untyped module, so the check cannot pass on `any`.
+ * The receiver entries, under the root package (kept for existing imports) and under the receiver
+ * package: per subpath, a call that must type-check and one that must not.
+ */
+const RECEIVER_SUBPATHS = [
+  {
+    subpath: "",
+    valid: 'verifyWebhookSignature({ url: "u", rawBody: "", signature: "s", secrets: "k" }).ok',
+    invalid: 'verifyWebhookSignature({ url: 1, rawBody: "", signature: "s", secrets: "k" })',
+  },
+  {
+    subpath: "/web",
+    valid: 'signWebhookPayload({ url: "u", rawBody: new Uint8Array(0), secret: "k" })',
+    invalid: 'signWebhookPayload("u")',
+  },
+  {
+    subpath: "/fetch",
+    valid: 'createFetchHandler({ url: "u", secrets: "k", onEvent: () => undefined })',
+    invalid: 'createFetchHandler({ url: "u", secrets: "k" })',
+  },
+  {
+    subpath: "/hono",
+    valid: 'honoWebhook({ url: "u", secrets: "k", onEvent: () => undefined })',
+    invalid: 'honoWebhook({ url: "u", secrets: 1, onEvent: () => undefined })',
+  },
+  {
+    subpath: "/express",
+    valid: 'expressWebhook({ url: "u", secrets: "k", onEvent: () => undefined })',
+    invalid: 'expressWebhook({ url: "u", secrets: "k", maxBodyBytes: "1mb", onEvent: () => undefined })',
+  },
+  {
+    subpath: "/fastify",
+    valid: 'fastifyWebhook({ path: "/hook", url: "u", secrets: "k", onEvent: () => undefined })',
+    invalid: 'fastifyWebhook({ path: 1, url: "u", secrets: "k", onEvent: () => undefined })',
+  },
+] as const;
+
+function receiverEntryLines(): { imports: string[]; uses: string[] } {
+  const imports: string[] = [];
+  const uses: string[] = [];
+  for (const [prefix, pkg] of [
+    ["root", "pulumi-appwrite-webhooks"],
+    ["receiver", "appwrite-webhooks-receiver"],
+  ] as const) {
+    for (const { subpath, valid, invalid } of RECEIVER_SUBPATHS) {
+      const name = `${prefix}${subpath.replace("/", "_")}_entry`;
+      imports.push(`import * as ${name} from "${pkg}${subpath}";`);
+      uses.push(
+        `export const ${name}_valid = ${name}.${valid};`,
+        `// @ts-expect-error: ${pkg}${subpath} is typed`,
+        `void ${name}.${invalid};`,
+      );
+    }
+  }
+  return { imports, uses };
+}
+
+/**
+ * A file importing every entry of the package, and every entry of the receiver package. Each
+ * `@ts-expect-error` fails the check if the import resolved to an untyped module, so the check
+ * cannot pass on `any`.
  */
 function entriesFile(): string {
+  const receiver = receiverEntryLines();
   const block = snippet("emulator-readme").text;
   const imports = block.split("\n").filter((line) => line.startsWith("import "));
   const body = block.split("\n").filter((line) => !line.startsWith("import "));
@@ -55,6 +115,7 @@ function entriesFile(): string {
     'import * as root from "pulumi-appwrite-webhooks";',
     'import * as runtime from "pulumi-appwrite-webhooks/runtime";',
     'import * as emulatorEntry from "pulumi-appwrite-webhooks/emulator";',
+    ...receiver.imports,
     "",
     "// The emulator README's example, its statements in a function (node10 allows no top-level await).",
     "export async function readmeExample(): Promise<void> {",
@@ -71,6 +132,7 @@ function entriesFile(): string {
     'export const wrong: root.WebhookArgs = { name: "n", url: "https://hooks.example.com/x", events: [1] };',
     "// @ts-expect-error: check takes two property bags",
     "void runtime.check();",
+    ...receiver.uses,
     "",
   ].join("\n");
 }
@@ -103,7 +165,7 @@ function writeProject(name: string, resolution: keyof typeof RESOLUTIONS): strin
 
 describe("types of the packed package", () => {
   it.each(["node10", "node16", "bundler"] as const)(
-    "resolve for the root, /runtime and /emulator entries under moduleResolution %s (TypeScript 5)",
+    "resolve for every entry, the receiver package's too, under moduleResolution %s (TypeScript 5)",
     async (resolution) => {
       expect(await version(TSC5)).toMatch(/^Version 5\./);
       const result = await tsc(TSC5, writeProject(`ts5-${resolution}`, resolution));
@@ -185,7 +247,9 @@ describe("package hygiene", () => {
 
   it("npm install on a fresh clone leaves package-lock.json unchanged", async () => {
     const clone = mkdtempSync(join(WORK_ROOT, "lockfile-"));
-    for (const file of ["package.json", "package-lock.json"])
+    // The receiver workspace's manifest too: the lockfile records it.
+    mkdirSync(join(clone, "receiver"));
+    for (const file of ["package.json", "package-lock.json", "receiver/package.json"])
       cpSync(join(REPO_ROOT, file), join(clone, file));
     await exec("npm", ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"], {
       cwd: clone,

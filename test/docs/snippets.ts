@@ -24,7 +24,7 @@ export interface Snippet {
   malformed?: string;
 }
 
-/** README.md, every examples/<name>/README.md and the emulator's README. */
+/** README.md, every examples/<name>/README.md, the emulator's README and the receiver package's. */
 export function documents(): string[] {
   const examples = readdirSync(join(REPO_ROOT, "examples"), { withFileTypes: true })
     .filter(
@@ -32,7 +32,7 @@ export function documents(): string[] {
     )
     .map((entry) => `examples/${entry.name}/README.md`)
     .sort();
-  return ["README.md", ...examples, "emulator/README.md"];
+  return ["README.md", ...examples, "emulator/README.md", "receiver/README.md"];
 }
 
 const FENCE = /^( *)(`{3,}|~{3,})\s*([\w+-]*)[^`]*$/;

@@ -12,12 +12,12 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWebhookReceiver } from "../../receiver/src/node/receiver";
+import { createWebhookReceiver } from "../../receiver/src/node/http-receiver";
 import { expressWebhook } from "../../receiver/src/adapters/express";
 import { fastifyWebhook } from "../../receiver/src/adapters/fastify";
 import { createFetchHandler } from "../../receiver/src/adapters/fetch";
 import { honoWebhook } from "../../receiver/src/adapters/hono";
-import { signWebhookPayload } from "../../receiver/src/node/signature";
+import { signWebhookPayload } from "../../receiver/src/node/node-crypto";
 import { replayTampered, startEmulatorFixture, type EmulatorFixture } from "./emulator-fixture";
 
 const ADAPTERS = ["node", "express", "fastify", "hono", "fetch"] as const;

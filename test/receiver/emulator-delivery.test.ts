@@ -11,8 +11,8 @@ import {
   createWebhookReceiver,
   verifyWebhookRequest,
   type WebhookDelivery,
-} from "../../receiver/src/node/receiver";
-import type { WebhookSecrets } from "../../receiver/src/node/signature";
+} from "../../receiver/src/node/http-receiver";
+import type { WebhookSecrets } from "../../receiver/src/node/node-crypto";
 import { startEmulator, type DeliveryRecord, type Emulator } from "../../emulator";
 
 const PROJECT = "demo";

@@ -1,7 +1,7 @@
 /**
  * examples/receiver-fetch served as documented, by `bun run` and by `deno serve`, each from its
- * npm package: bundled from the package's built `pulumi-appwrite-webhooks/fetch` entry, given the
- * key in its environment, and fed by the emulator. Its delivery is accepted (200); the same
+ * npm package: bundled from the built `appwrite-webhooks-receiver/fetch` entry, given the key in
+ * its environment, and fed by the emulator. Its delivery is accepted (200); the same
  * delivery with one byte changed is refused (401).
  */
 import { spawn, type ChildProcess } from "node:child_process";

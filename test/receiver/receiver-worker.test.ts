@@ -1,6 +1,6 @@
 /**
  * examples/receiver-worker as it deploys: bundled for Workers (esbuild, platform neutral, no
- * Node built-ins) from the package's built `pulumi-appwrite-webhooks/hono` entry, run in workerd
+ * Node built-ins) from the built `appwrite-webhooks-receiver/hono` entry, run in workerd
  * by Miniflare on 127.0.0.1 with the key as a binding, and fed by the emulator: its delivery is
  * accepted (200), the same delivery with one byte changed is refused (401).
  */

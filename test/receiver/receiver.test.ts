@@ -19,8 +19,8 @@ import {
   type WebhookDelivery,
   type WebhookReceiverOptions,
   type WebhookRejection,
-} from "../../receiver/src/node/receiver";
-import { signWebhookPayload } from "../../receiver/src/node/signature";
+} from "../../receiver/src/node/http-receiver";
+import { signWebhookPayload } from "../../receiver/src/node/node-crypto";
 
 const URL_CONFIGURED = "https://hooks.example.com/appwrite?x=1";
 const SECRET = "current-secret-0123456789abcdef";

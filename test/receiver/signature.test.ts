@@ -1,7 +1,11 @@
 /**
  * The Node entry against the OpenSSL vectors of signature-vectors.ts (shared with the runtime
- * runners of test/receiver/runtimes), plus the edge cases that only need one runtime.
+ * runners of test/receiver/runtimes), plus the edge cases that only need one runtime. The vectors
+ * also run against the built entries as users import them: the receiver package's, and the
+ * root package's re-exports of them.
  */
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -12,8 +16,9 @@ import {
   webhookSecretsProblem,
   type SignatureUrlMode,
   type VerifyInput,
-} from "../../receiver/src/node/signature";
+} from "../../receiver/src/node/node-crypto";
 import * as web from "../../receiver/src/web-crypto";
+import { REPO_ROOT } from "../support/engine";
 import {
   BODY_SLASHES,
   HEX_SECRET,
@@ -23,6 +28,7 @@ import {
   tamperSignature,
   vectors,
   verifyCases,
+  type SignatureApi,
   type Vector,
 } from "./signature-vectors";
 
@@ -85,6 +91,26 @@ describe("the shared cases, in this process", () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("the built entries, resolved by package name as a user imports them", () => {
+  const load = createRequire(join(REPO_ROOT, "package.json"));
+  it.each([
+    "appwrite-webhooks-receiver",
+    "appwrite-webhooks-receiver/web",
+    "pulumi-appwrite-webhooks",
+    "pulumi-appwrite-webhooks/web",
+  ])("%s passes every OpenSSL vector and case", async (entry) => {
+    // Sync on the Node entries, async on /web: SignatureApi takes either.
+    const loaded = load(entry) as {
+      signWebhookPayload: SignatureApi["sign"];
+      verifyWebhookSignature: SignatureApi["verify"];
+    };
+    const api: SignatureApi = { sign: loaded.signWebhookPayload, verify: loaded.verifyWebhookSignature };
+    const report = await runSignatureVectors(api);
+    expect(report.failures).toEqual([]);
+    expect(report.passed).toBe(vectors.length * 3 + verifyCases.length);
   });
 });
 

@@ -12,7 +12,7 @@ import {
   rejectionFor,
   verifyWebhookRequest,
   type WebhookRejection,
-} from "pulumi-appwrite-webhooks";
+} from "appwrite-webhooks-receiver";
 
 /** The part of the Appwrite Functions context this function uses (Node runtime). */
 export interface FunctionContext {

@@ -4,7 +4,7 @@
  * window is judged at delivery time and a redeploy picks up new keys.
  */
 import { Hono, type Context } from "hono";
-import { honoWebhook } from "pulumi-appwrite-webhooks/hono";
+import { honoWebhook } from "appwrite-webhooks-receiver/hono";
 
 export interface Env {
   /** The webhook URL exactly as configured in Appwrite, e.g. https://hooks.example.com/appwrite. */

@@ -1,5 +1,5 @@
 /**
- * `pulumi-appwrite-webhooks/express`: the Node receiver as Express middleware, with Express's
+ * `appwrite-webhooks-receiver/express`: the Node receiver as Express middleware, with Express's
  * own request and response types in the callbacks. Mount it behind `express.raw`, so the bytes
  * stay the bytes that were signed (never behind `express.json()`: re-serialized JSON does not
  * verify):
@@ -10,10 +10,14 @@
  * and `Response` extend, so this package does not depend on Express.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createWebhookReceiver, type WebhookDelivery, type WebhookReceiverOptions } from "../node/receiver";
+import {
+  createWebhookReceiver,
+  type WebhookDelivery,
+  type WebhookReceiverOptions,
+} from "../node/http-receiver";
 import type { WebhookRejection } from "../rules/receiver-rules";
 
-export type { WebhookDelivery, WebhookRejection } from "../node/receiver";
+export type { WebhookDelivery, WebhookRejection } from "../node/http-receiver";
 
 export interface ExpressWebhookOptions<Req extends IncomingMessage, Res extends ServerResponse> extends Omit<
   WebhookReceiverOptions,

@@ -1,5 +1,5 @@
 /**
- * `pulumi-appwrite-webhooks/fastify`: a Fastify plugin that receives Appwrite deliveries on one
+ * `appwrite-webhooks-receiver/fastify`: a Fastify plugin that receives Appwrite deliveries on one
  * route. In its own encapsulated scope it replaces the JSON parser with a raw-body one (the bytes
  * that were signed, not re-serialized JSON), and answers with the same statuses and JSON errors
  * as the other receivers, including Fastify's own body-limit and body-read errors.
@@ -19,9 +19,13 @@ import {
   INTERNAL_ERROR,
   type WebhookRejection,
 } from "../rules/receiver-rules";
-import { verifyWebhookRequest, type WebhookDelivery, type WebhookReceiverOptions } from "../node/receiver";
+import {
+  verifyWebhookRequest,
+  type WebhookDelivery,
+  type WebhookReceiverOptions,
+} from "../node/http-receiver";
 
-export type { WebhookDelivery, WebhookRejection } from "../node/receiver";
+export type { WebhookDelivery, WebhookRejection } from "../node/http-receiver";
 
 export interface FastifyWebhookOptions extends Omit<WebhookReceiverOptions, "onEvent" | "onRejected"> {
   /** The route inside the plugin's prefix; defaults to "/". */

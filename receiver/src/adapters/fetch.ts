@@ -1,5 +1,5 @@
 /**
- * `pulumi-appwrite-webhooks/fetch`: a receiver as a Fetch API handler, `(request) => Response`.
+ * `appwrite-webhooks-receiver/fetch`: a receiver as a Fetch API handler, `(request) => Response`.
  * It is a Next.js (App Router) route handler, a Cloudflare Worker's or Deno's `fetch`, a Bun
  * server's `fetch`, or a Vercel / Netlify function as it is:
  *

@@ -1,5 +1,5 @@
 /**
- * `pulumi-appwrite-webhooks/hono`: a Hono handler. Hono runs on Web `Request`s, so this runs
+ * `appwrite-webhooks-receiver/hono`: a Hono handler. Hono runs on Web `Request`s, so this runs
  * wherever Hono does: Cloudflare Workers, Deno, Bun and Node.
  *
  *   app.post("/appwrite", honoWebhook({ url, getSecrets: (c) => c.env.WEBHOOK_SECRET, onEvent }));

@@ -1,7 +1,7 @@
 /**
  * The Web receivers' one answer path (the Fetch handler and Hono share it): verify a Fetch API
  * `Request`, parse only then, call the handler, and answer with the same statuses and JSON
- * errors as the Node receiver (receiver-rules.ts). `Ctx` is whatever the host passes along
+ * errors as the Node receiver (rules/receiver-rules.ts). `Ctx` is whatever the host passes along
  * (a Worker's env, a Hono context), so keys can be read from it per request.
  */
 import {

@@ -1,6 +1,6 @@
 /**
- * The public types of signing and verification, shared by the Node entry (signature.ts) and the
- * Web entry (web.ts), which both re-export them whole. Types only: nothing here runs.
+ * The public types of signing and verification, shared by the Node signature (node/node-crypto.ts)
+ * and the Web one (web-crypto.ts), which both re-export them whole. Types only: nothing here runs.
  */
 
 /** "decoded": 1.9.x (rawurldecode before signing); "raw": the URL as stored (Appwrite after 1.9). */

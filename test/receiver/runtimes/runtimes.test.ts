@@ -44,7 +44,7 @@ describe("the Web entry bundles for a Worker without Node", () => {
 
   it("the same bundling refuses a module that imports node:crypto (the guard works)", async () => {
     const build_ = build({
-      entryPoints: [join(REPO_ROOT, "receiver/src/node/signature.ts")],
+      entryPoints: [join(REPO_ROOT, "receiver/src/node/node-crypto.ts")],
       bundle: true,
       format: "esm",
       platform: "neutral",

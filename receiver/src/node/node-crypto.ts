@@ -1,7 +1,7 @@
 /**
- * The Node entry of the signature rules (receiver/src/rules/signature-rules.ts): HMAC-SHA1 from
- * node:crypto, compared with timingSafeEqual. Synchronous, as it always was; the Web entry
- * (receiver/src/web-crypto.ts) is the same rules on Web Crypto, and async.
+ * The signature rules (rules/signature-rules.ts) on node:crypto: HMAC-SHA1, compared with
+ * timingSafeEqual. Synchronous, as it always was; the package's Node entry (index.ts) exports it.
+ * The Web entry (web-crypto.ts) is the same rules on Web Crypto, and async.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import {

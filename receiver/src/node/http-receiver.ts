@@ -4,9 +4,9 @@
  * also Express-compatible middleware; `verifyWebhookRequest` does the checks for frameworks that
  * hand you the body and headers themselves (Fetch API handlers, Fastify, serverless).
  *
- * The checks, statuses and JSON errors are the shared ones of receiver-rules.ts; this file adds
+ * The checks, statuses and JSON errors are the shared ones of rules/receiver-rules.ts; this file adds
  * only what is Node's: reading an IncomingMessage and answering on a ServerResponse. Only `node:`
- * builtins, so a receiver does not pull in the Pulumi SDK's dependencies.
+ * builtins: the package has no runtime dependency at all.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
@@ -31,7 +31,7 @@ import {
   type RawBody,
   type SignatureUrlMode,
   type WebhookSecrets,
-} from "./signature";
+} from "./node-crypto";
 
 export {
   DEFAULT_MAX_BODY_BYTES,

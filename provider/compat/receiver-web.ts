@@ -1,0 +1,6 @@
+/**
+ * `pulumi-appwrite-webhooks/web`, kept so that existing imports still work: the receiver package's
+ * `appwrite-webhooks-receiver/web` entry as it is. New code imports that package directly; it
+ * carries no Pulumi.
+ */
+export * from "appwrite-webhooks-receiver/web";
