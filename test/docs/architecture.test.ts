@@ -29,8 +29,8 @@ describe("the emulator's independence from the provider", () => {
       ),
     );
     expect(imports.sort()).toEqual([
-      "emulator/generate-events.ts <- ../provider/lifecycle/appwrite-events-1.9.6.json",
-      "emulator/validators.ts <- ../provider/lifecycle/events",
+      "emulator/delivery/generate-events.ts <- ../../provider/lifecycle/appwrite-events-1.9.6.json",
+      "emulator/validators/event-validator.ts <- ../../provider/lifecycle/events",
     ]);
   });
 });

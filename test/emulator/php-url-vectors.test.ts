@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { UrlValidator } from "../../emulator/url-validator";
+import { UrlValidator } from "../../emulator/validators/url-validator";
 import { validateArgs } from "../../provider/lifecycle/schema";
 import { phpHttpUrl, webhookUrlProblem } from "../../provider/lifecycle/url-rules";
 

@@ -5,8 +5,8 @@
  * in the combinations the PHP loops produce, and the collections↔tables twins of
  * `mirrorCollectionEvents`. Counts are pinned by tests (users.u1.create → 4, … → 42).
  */
-import catalog from "../provider/lifecycle/appwrite-events-1.9.6.json";
-import { phpTruthy } from "./php";
+import catalog from "../../provider/lifecycle/appwrite-events-1.9.6.json";
+import { phpTruthy } from "../php/php-builtins";
 
 interface ParsedPattern {
   type: string | false;
