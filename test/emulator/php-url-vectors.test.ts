@@ -17,7 +17,7 @@ interface Vector {
   scheme: string | null;
   host: string | null;
 }
-const file = JSON.parse(readFileSync(join(__dirname, "..", "vectors", "php-filter-url.json"), "utf8")) as {
+const file = JSON.parse(readFileSync(join(__dirname, "vectors", "php-filter-url.json"), "utf8")) as {
   generator: string;
   vectors: Vector[];
 };
