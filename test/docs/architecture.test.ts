@@ -4,7 +4,9 @@
  *   compatibility re-exports import the receiver package by its name, `appwrite-webhooks-receiver`;
  * - emulator/ imports from neither provider/ nor receiver/ (by path or by package name), so a
  *   delivery or an API answer checked against the emulator is checked against an independent
- *   implementation.
+ *   implementation;
+ * - the lifecycle and the client (provider/lifecycle, provider/appwrite) import nothing from a
+ *   door, from the Pulumi SDK or from gRPC: the doors translate, the lifecycle decides.
  * The checker also runs over small in-memory fixtures, to show that each rule can fail.
  */
 import { readFileSync } from "node:fs";
@@ -15,6 +17,11 @@ import { importSpecifiers, sourceFiles } from "../support/imports";
 const ROOT = resolve(__dirname, "../..");
 const RECEIVER_PACKAGE = "appwrite-webhooks-receiver";
 const ROOT_PACKAGE = "pulumi-appwrite-webhooks";
+/** The lifecycle and the client: plain data and HTTP, under both doors. */
+const FLOOR = ["provider/lifecycle/", "provider/appwrite/"];
+const DOORS = ["provider/dynamic/", "provider/plugin/"];
+/** Packages only a door may load: the Pulumi SDK and the gRPC stack. */
+const ENGINE_PACKAGES = ["@pulumi", "@grpc", "google-protobuf"];
 /** The root package's entries that carry today's receiver API, kept for existing imports. */
 const COMPATIBILITY_ENTRIES = [".", "./web", "./fetch", "./hono", "./express", "./fastify"];
 const ROOMS = ["provider", "receiver", "emulator"] as const;
@@ -82,6 +89,14 @@ function ruleViolations(files: readonly SourceFile[]): string[] {
     ) {
       return broken("emulator/ imports from neither provider/ nor receiver/");
     }
+    if (
+      FLOOR.some((folder) => from.startsWith(folder)) &&
+      (target === undefined
+        ? ENGINE_PACKAGES.some((engine) => name === engine || name?.startsWith(`${engine}/`))
+        : DOORS.some((door) => target.startsWith(door)))
+    ) {
+      return broken("the lifecycle and the client import nothing from a door, Pulumi or gRPC");
+    }
     return [];
   });
 }
@@ -121,6 +136,15 @@ describe("the rooms' independence rules", () => {
 
   it("emulator/ imports from neither provider/ nor receiver/", () => {
     expect(ofRoom("emulator")).toEqual([]);
+  });
+
+  it("the lifecycle and the client import nothing from a door, Pulumi or gRPC", () => {
+    expect(violations.filter((violation) => FLOOR.some((folder) => violation.startsWith(folder)))).toEqual(
+      [],
+    );
+    expect(
+      edges.filter((edge) => FLOOR.some((folder) => edge.from.startsWith(folder))).length,
+    ).toBeGreaterThan(3);
   });
 
   it("the root's compatibility re-exports import the receiver package by its name", () => {
@@ -231,6 +255,28 @@ describe("the independence checker, on fixtures that break each rule", () => {
       `emulator/index.ts <- ${RECEIVER_PACKAGE}/web`,
       `emulator/index.ts <- ${ROOT_PACKAGE}`,
       "emulator/cli.ts <- ../index",
+    ]);
+  });
+
+  it("catches the lifecycle or the client importing a door, Pulumi or gRPC", () => {
+    expect(
+      ruleViolations([
+        file("provider/lifecycle/steps.ts", 'import * as pulumi from "@pulumi/pulumi";'),
+        file("provider/lifecycle/check.ts", 'import type { Webhook } from "../dynamic/webhook";'),
+        file("provider/appwrite/client.ts", 'const grpc = require("@grpc/grpc-js");'),
+        file("provider/appwrite/config.ts", 'const s = await import("../plugin/grpc-server");'),
+        file("provider/lifecycle/state.ts", 'import "google-protobuf/google/protobuf/struct_pb";'),
+        file(
+          "provider/dynamic/webhook.ts",
+          'import * as pulumi from "@pulumi/pulumi"; import "../lifecycle/steps";',
+        ),
+      ]).map((violation) => violation.split(":")[0]),
+    ).toEqual([
+      "provider/lifecycle/steps.ts <- @pulumi/pulumi",
+      "provider/lifecycle/check.ts <- ../dynamic/webhook",
+      "provider/appwrite/client.ts <- @grpc/grpc-js",
+      "provider/appwrite/config.ts <- ../plugin/grpc-server",
+      "provider/lifecycle/state.ts <- google-protobuf/google/protobuf/struct_pb",
     ]);
   });
 });
