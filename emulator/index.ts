@@ -6,11 +6,11 @@
  *
  * It listens on 127.0.0.1 by default, delivers events to webhooks through host routes
  * (never to the network unless allowExternalDelivery), and exposes the same controls over
- * HTTP under /_emulator/ (see control-client.ts).
+ * HTTP under /_emulator/ (see control/control-client.ts).
  */
 import type { AddressInfo } from "node:net";
-import { EmulatorCore } from "./core";
-import { createEmulatorServer } from "./server";
+import { EmulatorCore } from "./state/emulator-core";
+import { createEmulatorServer } from "./http/server";
 import type {
   CounterSnapshot,
   DeliveryRecord,
@@ -39,10 +39,10 @@ export type {
   StoredWebhook,
   WebhookChanges,
 } from "./types";
-export { DEFAULT_KEY_SCOPES } from "./auth";
-export { APPWRITE_VERSION } from "./errors";
-export { generateEvents, eventsForTrigger } from "./generate-events";
-export { phpJsonEncode } from "./php";
+export { DEFAULT_KEY_SCOPES } from "./http/api-key-auth";
+export { APPWRITE_VERSION } from "./http/appwrite-errors";
+export { generateEvents, eventsForTrigger } from "./delivery/generate-events";
+export { phpJsonEncode } from "./php/php-builtins";
 
 export interface Emulator {
   /** The API endpoint for SDKs, e.g. http://127.0.0.1:PORT/v1. */

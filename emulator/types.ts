@@ -1,6 +1,6 @@
 /**
  * The emulator's public data types. They are shared by the in-process API (`index.ts`), the
- * HTTP control API (`control.ts`) and its client (`control-client.ts`), so all three speak
+ * HTTP control API (`control/control-api.ts`) and its client (`control/control-client.ts`), so all three speak
  * the same shapes.
  */
 

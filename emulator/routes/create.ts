@@ -1,8 +1,8 @@
 /** POST /v1/webhooks (Create.php): 201 with the model, secret included. */
-import { AppwriteError } from "../errors";
-import { generateSecret, uniqueId } from "../ids";
-import { boolArg, nullableStringArg, stringArg } from "../params";
-import { CustomIdValidator, NullableValidator, TextValidator } from "../validators";
+import { AppwriteError } from "../http/appwrite-errors";
+import { generateSecret, uniqueId } from "../state/ids";
+import { boolArg, nullableStringArg, stringArg } from "../http/param-binding";
+import { CustomIdValidator, NullableValidator, TextValidator } from "../validators/param-validators";
 import { eventsParam, nameParam, optionalWebhookParams, urlParam } from "./params-common";
 import { assertFitsColumns, eventsArg, webhookResponse, type RouteDefinition } from "./route";
 

@@ -1,6 +1,6 @@
 /** DELETE /v1/webhooks/:webhookId (Delete.php): 204 with an empty body. */
-import { AppwriteError } from "../errors";
-import { stringArg } from "../params";
+import { AppwriteError } from "../http/appwrite-errors";
+import { stringArg } from "../http/param-binding";
 import { webhookIdPathParam } from "./params-common";
 import type { RouteDefinition } from "./route";
 

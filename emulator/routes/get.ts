@@ -1,6 +1,6 @@
 /** GET /v1/webhooks/:webhookId (Get.php): the model with secret "". */
-import { AppwriteError } from "../errors";
-import { stringArg } from "../params";
+import { AppwriteError } from "../http/appwrite-errors";
+import { stringArg } from "../http/param-binding";
 import { webhookIdPathParam } from "./params-common";
 import { webhookResponse, type RouteDefinition } from "./route";
 

@@ -8,8 +8,8 @@
  * A project key does not carry `public`: the keys role has only global, health.read and
  * graphql (app/config/roles.php), so Appwrite answers a keyed call 401, and so does this.
  */
-import { APPWRITE_VERSION } from "../errors";
-import type { ApiResponse } from "../http-io";
+import { APPWRITE_VERSION } from "../http/appwrite-errors";
+import type { ApiResponse } from "../http/http-io";
 import { modelResponse } from "./route";
 
 /** A route outside the webhooks module: no parameters, no project document needed. */

@@ -1,9 +1,9 @@
 /** GET /v1/webhooks (XList.php): `queries[]` and `total`, answered as a webhookList. */
-import { AppwriteError } from "../errors";
-import { webhookListModel } from "../model";
-import { parseQuery, WebhookQueriesValidator } from "../queries";
-import { cursorNotFound, runQueries } from "../query-engine";
-import { BooleanValidator } from "../validators";
+import { AppwriteError } from "../http/appwrite-errors";
+import { webhookListModel } from "../http/response-models";
+import { parseQuery, WebhookQueriesValidator } from "../validators/queries-validator";
+import { cursorNotFound, runQueries } from "../state/query-engine";
+import { BooleanValidator } from "../validators/param-validators";
 import { modelResponse, type RouteDefinition } from "./route";
 
 /** The loose boolean as the action sees it; "false" and "0" mean no count (see spec §10.4). */

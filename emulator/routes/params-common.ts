@@ -1,14 +1,14 @@
 /** Parameter definitions shared by create and update, in Appwrite's declaration order. */
-import type { ParamDef } from "../params";
+import type { ParamDef } from "../http/param-binding";
+import { EventValidator } from "../validators/event-validator";
 import {
   ArrayListValidator,
   BooleanValidator,
-  EventValidator,
   MAX_EVENTS,
   TextValidator,
   UidValidator,
-  webhookUrlValidator,
-} from "../validators";
+} from "../validators/param-validators";
+import { webhookUrlValidator } from "../validators/url-validator";
 
 export function webhookIdPathParam(): ParamDef {
   return { name: "webhookId", optional: false, default: "", validator: new UidValidator() };

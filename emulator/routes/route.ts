@@ -4,12 +4,12 @@
  * required scope, parameters in declaration order, and the action.
  */
 import { randomBytes } from "node:crypto";
-import { serverError } from "../errors";
-import { jsonResponse, type ApiResponse } from "../http-io";
-import { applyResponseFormat, webhookModel } from "../model";
-import type { Arguments, ParamDef } from "../params";
-import { byteLength, mbStrlen, phpJsonEncode } from "../php";
-import type { Store, StoredProject, WebhookFields } from "../store";
+import { serverError } from "../http/appwrite-errors";
+import { jsonResponse, type ApiResponse } from "../http/http-io";
+import { applyResponseFormat, webhookModel } from "../http/response-models";
+import type { Arguments, ParamDef } from "../http/param-binding";
+import { byteLength, mbStrlen, phpJsonEncode } from "../php/php-builtins";
+import type { Store, StoredProject, WebhookFields } from "../state/store";
 import type { StoredWebhook } from "../types";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";

@@ -2,10 +2,10 @@
  * PATCH /v1/webhooks/:webhookId/secret (Secret/Update.php; legacy alias ends in /signature):
  * sets the given secret or generates a new one, and returns it.
  */
-import { AppwriteError } from "../errors";
-import { generateSecret } from "../ids";
-import { nullableStringArg, stringArg } from "../params";
-import { NullableValidator, TextValidator } from "../validators";
+import { AppwriteError } from "../http/appwrite-errors";
+import { generateSecret } from "../state/ids";
+import { nullableStringArg, stringArg } from "../http/param-binding";
+import { NullableValidator, TextValidator } from "../validators/param-validators";
 import { webhookIdPathParam } from "./params-common";
 import { webhookResponse, type RouteDefinition } from "./route";
 

@@ -3,8 +3,8 @@
  * their defaults (enabled=true, tls=false, auth ""), enabling resets `attempts`, and the
  * secret is kept but returned as "".
  */
-import { AppwriteError } from "../errors";
-import { boolArg, stringArg } from "../params";
+import { AppwriteError } from "../http/appwrite-errors";
+import { boolArg, stringArg } from "../http/param-binding";
 import { eventsParam, nameParam, optionalWebhookParams, urlParam, webhookIdPathParam } from "./params-common";
 import { assertFitsColumns, eventsArg, webhookResponse, type RouteDefinition } from "./route";
 

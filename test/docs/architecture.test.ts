@@ -1,36 +1,282 @@
 /**
- * design.md: the emulator imports nothing from provider/, so that a delivery checked against it
- * is checked against an independent implementation. The signing code is the emulator's own
- * now; the two imports left (the event catalog and the event validator) are listed here so a
- * new one fails this test, and removing one means updating the list.
+ * The independence rules of ARCHITECTURE.md, checked over every source file's imports:
+ * - no file in provider/ imports from receiver/ by path, nor the reverse: the root's
+ *   compatibility re-exports import the receiver package by its name, `appwrite-webhooks-receiver`;
+ * - emulator/ imports from neither provider/ nor receiver/ (by path or by package name), so a
+ *   delivery or an API answer checked against the emulator is checked against an independent
+ *   implementation;
+ * - the lifecycle and the client (provider/lifecycle, provider/appwrite) import nothing from a
+ *   door, from the Pulumi SDK or from gRPC: the doors translate, the lifecycle decides.
+ * The checker also runs over small in-memory fixtures, to show that each rule can fail.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { posix, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { importSpecifiers, sourceFiles } from "../support/imports";
 
 const ROOT = resolve(__dirname, "../..");
-const EMULATOR = join(ROOT, "emulator");
+const RECEIVER_PACKAGE = "appwrite-webhooks-receiver";
+const ROOT_PACKAGE = "pulumi-appwrite-webhooks";
+/** The lifecycle and the client: plain data and HTTP, under both doors. */
+const FLOOR = ["provider/lifecycle/", "provider/appwrite/"];
+const DOORS = ["provider/dynamic/", "provider/plugin/"];
+/** Packages only a door may load: the Pulumi SDK and the gRPC stack. */
+const ENGINE_PACKAGES = ["@pulumi", "@grpc", "google-protobuf"];
+/** The root package's entries that carry today's receiver API, kept for existing imports. */
+const COMPATIBILITY_ENTRIES = [".", "./web", "./fetch", "./hono", "./express", "./fastify"];
+const ROOMS = ["provider", "receiver", "emulator"] as const;
+type Room = (typeof ROOMS)[number];
 
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? sources(join(dir, entry.name))
-      : entry.name.endsWith(".ts")
-        ? [join(dir, entry.name)]
-        : [],
+/** A source file by its repository-relative path (with "/"), and its text. */
+interface SourceFile {
+  path: string;
+  source: string;
+}
+
+interface ImportEdge {
+  from: string;
+  fromRoom: Room;
+  specifier: string;
+  /** Repository-relative target of a relative specifier; undefined for a package name. */
+  target: string | undefined;
+}
+
+function roomOf(path: string): Room | undefined {
+  return ROOMS.find((room) => path.startsWith(`${room}/`));
+}
+
+/** The package a bare specifier names (`a`, `@scope/a`), or undefined for a relative one. */
+function packageName(specifier: string): string | undefined {
+  if (specifier.startsWith(".") || specifier.startsWith("/")) return undefined;
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+}
+
+function importEdges(files: readonly SourceFile[]): ImportEdge[] {
+  return files.flatMap((file) => {
+    const fromRoom = roomOf(file.path);
+    if (!fromRoom) return [];
+    return importSpecifiers(file.source).map((specifier) => ({
+      from: file.path,
+      fromRoom,
+      specifier,
+      target:
+        packageName(specifier) === undefined
+          ? posix.normalize(posix.join(posix.dirname(file.path), specifier))
+          : undefined,
+    }));
+  });
+}
+
+/** Every import that breaks a rule, as "file <- specifier: rule". */
+function ruleViolations(files: readonly SourceFile[]): string[] {
+  return importEdges(files).flatMap(({ from, fromRoom, specifier, target }) => {
+    const name = packageName(specifier);
+    const targetRoom = target === undefined ? undefined : roomOf(target);
+    const broken = (rule: string): string[] => [`${from} <- ${specifier}: ${rule}`];
+    if (fromRoom === "provider" && targetRoom === "receiver") {
+      return broken(`provider/ imports receiver code by its package name, ${RECEIVER_PACKAGE}`);
+    }
+    if (
+      fromRoom === "receiver" &&
+      (target === undefined ? name === ROOT_PACKAGE : targetRoom !== "receiver")
+    ) {
+      return broken("receiver/ imports nothing outside it");
+    }
+    if (
+      fromRoom === "emulator" &&
+      (target === undefined ? name === ROOT_PACKAGE || name === RECEIVER_PACKAGE : targetRoom !== "emulator")
+    ) {
+      return broken("emulator/ imports from neither provider/ nor receiver/");
+    }
+    if (
+      FLOOR.some((folder) => from.startsWith(folder)) &&
+      (target === undefined
+        ? ENGINE_PACKAGES.some((engine) => name === engine || name?.startsWith(`${engine}/`))
+        : DOORS.some((door) => target.startsWith(door)))
+    ) {
+      return broken("the lifecycle and the client import nothing from a door, Pulumi or gRPC");
+    }
+    return [];
+  });
+}
+
+function repositoryFiles(): SourceFile[] {
+  return ROOMS.flatMap((room) =>
+    sourceFiles(resolve(ROOT, room)).map((file) => ({
+      path: relative(ROOT, file).split("\\").join("/"),
+      source: readFileSync(file, "utf8"),
+    })),
   );
 }
 
-describe("the emulator's independence from the provider", () => {
-  it("imports from provider/ only the event catalog and validator, and no signing code", () => {
-    const imports = sources(EMULATOR).flatMap((file) =>
-      [...readFileSync(file, "utf8").matchAll(/from\s+"([^"]*provider[^"]*)"/g)].map(
-        (match) => `${relative(ROOT, file)} <- ${match[1] ?? ""}`,
-      ),
+describe("the rooms' independence rules", () => {
+  const files = repositoryFiles();
+  const edges = importEdges(files);
+
+  it("reads the imports of every room", () => {
+    for (const room of ROOMS) {
+      expect(
+        edges.filter((edge) => edge.fromRoom === room).length,
+        `imports read in ${room}/`,
+      ).toBeGreaterThan(3);
+    }
+  });
+
+  const violations = ruleViolations(files);
+  const ofRoom = (room: Room): string[] => violations.filter((violation) => violation.startsWith(`${room}/`));
+
+  it("provider/ imports no receiver code by path", () => {
+    expect(ofRoom("provider")).toEqual([]);
+  });
+
+  it("receiver/ imports nothing outside it", () => {
+    expect(ofRoom("receiver")).toEqual([]);
+  });
+
+  it("emulator/ imports from neither provider/ nor receiver/", () => {
+    expect(ofRoom("emulator")).toEqual([]);
+  });
+
+  it("the lifecycle and the client import nothing from a door, Pulumi or gRPC", () => {
+    expect(violations.filter((violation) => FLOOR.some((folder) => violation.startsWith(folder)))).toEqual(
+      [],
     );
-    expect(imports.sort()).toEqual([
-      "emulator/generate-events.ts <- ../provider/lifecycle/appwrite-events-1.9.6.json",
-      "emulator/validators.ts <- ../provider/lifecycle/events",
+    expect(
+      edges.filter((edge) => FLOOR.some((folder) => edge.from.startsWith(folder))).length,
+    ).toBeGreaterThan(3);
+  });
+
+  it("the root's compatibility re-exports import the receiver package by its name", () => {
+    // The root package's entries that serve today's receiver API: its main entry and the
+    // receiver subpaths. Each must be provider/ code re-exporting the receiver package.
+    const { exports } = JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8")) as {
+      exports: Record<string, string>;
+    };
+    const reExports = COMPATIBILITY_ENTRIES.map((entry) => {
+      const built = exports[entry] ?? "";
+      const source = built.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts");
+      const importsReceiverByName = edges.some(
+        (edge) => edge.from === source && packageName(edge.specifier) === RECEIVER_PACKAGE,
+      );
+      return { entry, source, importsReceiverByName };
+    });
+    expect(reExports).toEqual(
+      COMPATIBILITY_ENTRIES.map((entry) => ({
+        entry,
+        source: expect.stringMatching(/^provider\//) as unknown,
+        importsReceiverByName: true,
+      })),
+    );
+  });
+});
+
+describe("the independence checker, on fixtures that break each rule", () => {
+  const file = (path: string, source: string): SourceFile => ({ path, source });
+
+  it("passes files that keep the rules", () => {
+    expect(
+      ruleViolations([
+        file(
+          "provider/index.ts",
+          `export { verify } from "${RECEIVER_PACKAGE}"; import "./lifecycle/steps";`,
+        ),
+        file("provider/lifecycle/events.ts", 'import catalog from "./appwrite-events-1.9.6.json";'),
+        file(
+          "receiver/src/node/signature.ts",
+          'import { createHmac } from "node:crypto"; import "../rules/x";',
+        ),
+        file("emulator/http/server.ts", 'import { x } from "../state/store"; import "tldts";'),
+        file(
+          "emulator/index.ts",
+          '// import "../provider/index"\nconst text = "require(\'../receiver/src\')";',
+        ),
+      ]),
+    ).toEqual([]);
+  });
+
+  it("catches provider/ importing receiver/ by path, in every import form", () => {
+    expect(
+      ruleViolations([
+        file("provider/index.ts", 'export { verify } from "../receiver/src/node/signature";'),
+        file("provider/a.ts", 'import type { T } from "../receiver/src/rules/signature-types";'),
+        file("provider/dynamic/b.ts", 'const m = await import("../../receiver/src/web-crypto");'),
+        file("provider/c.ts", 'const m = require("../receiver/src/node/receiver");'),
+        file("provider/d.ts", 'import data from "../receiver/package.json";'),
+      ]),
+    ).toEqual([
+      `provider/index.ts <- ../receiver/src/node/signature: provider/ imports receiver code by its package name, ${RECEIVER_PACKAGE}`,
+      `provider/a.ts <- ../receiver/src/rules/signature-types: provider/ imports receiver code by its package name, ${RECEIVER_PACKAGE}`,
+      `provider/dynamic/b.ts <- ../../receiver/src/web-crypto: provider/ imports receiver code by its package name, ${RECEIVER_PACKAGE}`,
+      `provider/c.ts <- ../receiver/src/node/receiver: provider/ imports receiver code by its package name, ${RECEIVER_PACKAGE}`,
+      `provider/d.ts <- ../receiver/package.json: provider/ imports receiver code by its package name, ${RECEIVER_PACKAGE}`,
+    ]);
+  });
+
+  it("catches receiver/ importing the provider, by path or by the root package's name", () => {
+    expect(
+      ruleViolations([
+        file("receiver/src/node/receiver.ts", 'import { x } from "../../../provider/lifecycle/events";'),
+        file("receiver/src/web-crypto.ts", `export * from "${ROOT_PACKAGE}/runtime";`),
+        file("receiver/src/adapters/hono.ts", 'import "../../../emulator/index";'),
+      ]).map((violation) => violation.split(":")[0]),
+    ).toEqual([
+      "receiver/src/node/receiver.ts <- ../../../provider/lifecycle/events",
+      `receiver/src/web-crypto.ts <- ${ROOT_PACKAGE}/runtime`,
+      "receiver/src/adapters/hono.ts <- ../../../emulator/index",
+    ]);
+  });
+
+  it("catches emulator/ importing provider/ or receiver/: catalog JSON, validator, either package", () => {
+    expect(
+      ruleViolations([
+        file(
+          "emulator/delivery/generate-events.ts",
+          'import c from "../../provider/lifecycle/appwrite-events-1.9.6.json";',
+        ),
+        file(
+          "emulator/validators/event-validator.ts",
+          'export { isValidEvent } from "../../provider/lifecycle/events";',
+        ),
+        file(
+          "emulator/delivery/delivery-signature.ts",
+          'const s = require("../../receiver/src/node/signature");',
+        ),
+        file(
+          "emulator/index.ts",
+          `const r = await import("${RECEIVER_PACKAGE}/web"); import "${ROOT_PACKAGE}";`,
+        ),
+        file("emulator/cli.ts", 'import { Webhook } from "../index";'),
+      ]).map((violation) => violation.split(":")[0]),
+    ).toEqual([
+      "emulator/delivery/generate-events.ts <- ../../provider/lifecycle/appwrite-events-1.9.6.json",
+      "emulator/validators/event-validator.ts <- ../../provider/lifecycle/events",
+      "emulator/delivery/delivery-signature.ts <- ../../receiver/src/node/signature",
+      `emulator/index.ts <- ${RECEIVER_PACKAGE}/web`,
+      `emulator/index.ts <- ${ROOT_PACKAGE}`,
+      "emulator/cli.ts <- ../index",
+    ]);
+  });
+
+  it("catches the lifecycle or the client importing a door, Pulumi or gRPC", () => {
+    expect(
+      ruleViolations([
+        file("provider/lifecycle/steps.ts", 'import * as pulumi from "@pulumi/pulumi";'),
+        file("provider/lifecycle/check.ts", 'import type { Webhook } from "../dynamic/webhook";'),
+        file("provider/appwrite/client.ts", 'const grpc = require("@grpc/grpc-js");'),
+        file("provider/appwrite/config.ts", 'const s = await import("../plugin/grpc-server");'),
+        file("provider/lifecycle/state.ts", 'import "google-protobuf/google/protobuf/struct_pb";'),
+        file(
+          "provider/dynamic/webhook.ts",
+          'import * as pulumi from "@pulumi/pulumi"; import "../lifecycle/steps";',
+        ),
+      ]).map((violation) => violation.split(":")[0]),
+    ).toEqual([
+      "provider/lifecycle/steps.ts <- @pulumi/pulumi",
+      "provider/lifecycle/check.ts <- ../dynamic/webhook",
+      "provider/appwrite/client.ts <- @grpc/grpc-js",
+      "provider/appwrite/config.ts <- ../plugin/grpc-server",
+      "provider/lifecycle/state.ts <- google-protobuf/google/protobuf/struct_pb",
     ]);
   });
 });

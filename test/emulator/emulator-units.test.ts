@@ -4,10 +4,10 @@
  * strings, and the URL rule. They need no server, so they run in both modes.
  */
 import { describe, expect, it } from "vitest";
-import { eventsForTrigger, generateEvents } from "../../emulator/generate-events";
-import { decodeJsonParams, parsePhpQuery } from "../../emulator/http-io";
-import { mbStrcut, mbStrlen, phpJsonEncode } from "../../emulator/php";
-import { phpValidateUrl, PublicDomainValidator, UrlValidator } from "../../emulator/url-validator";
+import { eventsForTrigger, generateEvents } from "../../emulator/delivery/generate-events";
+import { decodeJsonParams, parsePhpQuery } from "../../emulator/http/http-io";
+import { mbStrcut, mbStrlen, phpJsonEncode } from "../../emulator/php/php-builtins";
+import { phpValidateUrl, PublicDomainValidator, UrlValidator } from "../../emulator/validators/url-validator";
 
 describe("generateEvents", () => {
   it("users.u1.create → 4", () => {

@@ -6,7 +6,7 @@
 import { Client, Webhooks } from "node-appwrite";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../emulator";
-import { EmulatorControlClient, EmulatorControlError } from "../../emulator/control-client";
+import { EmulatorControlClient, EmulatorControlError } from "../../emulator/control/control-client";
 import { body, call, Cleanup, createWebhook, ERROR_KEYS, errorOf, webhookBody } from "./http";
 import { startReceiver } from "./receiver";
 import {

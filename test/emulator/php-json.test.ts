@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PhpJsonError, phpReencode } from "../../emulator/php-json";
+import { PhpJsonError, phpReencode } from "../../emulator/php/json-reencode";
 import { parsePhpBodies, phpWorkerBodies, type PhpBody } from "./php";
 
 const VECTORS = join(__dirname, "vectors");

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { UrlValidator } from "../../emulator/url-validator";
+import { UrlValidator } from "../../emulator/validators/url-validator";
 import { validateArgs } from "../../provider/lifecycle/schema";
 import { phpHttpUrl, webhookUrlProblem } from "../../provider/lifecycle/url-rules";
 
@@ -17,7 +17,7 @@ interface Vector {
   scheme: string | null;
   host: string | null;
 }
-const file = JSON.parse(readFileSync(join(__dirname, "..", "vectors", "php-filter-url.json"), "utf8")) as {
+const file = JSON.parse(readFileSync(join(__dirname, "vectors", "php-filter-url.json"), "utf8")) as {
   generator: string;
   vectors: Vector[];
 };

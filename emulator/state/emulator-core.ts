@@ -1,12 +1,12 @@
 /**
  * The emulator's state and operations, independent of HTTP: the in-process API (index.ts)
- * and the control API (control.ts) are both thin layers over this class, so they cannot
+ * and the control API (control/control-api.ts) are both thin layers over this class, so they cannot
  * drift apart.
  */
-import { DEFAULT_KEY_SCOPES } from "./auth";
-import { Counters, RequestLog } from "./counters";
-import { DeliveryWorker } from "./delivery";
-import { FaultRegistry } from "./faults";
+import { DEFAULT_KEY_SCOPES } from "../http/api-key-auth";
+import { Counters, RequestLog } from "../control/request-counters";
+import { DeliveryWorker } from "../delivery/delivery-worker";
+import { FaultRegistry } from "../control/faults";
 import { generateApiKey } from "./ids";
 import { Store, type WebhookFields } from "./store";
 import type {
@@ -19,7 +19,7 @@ import type {
   HostRoutes,
   RequestRecord,
   StoredWebhook,
-} from "./types";
+} from "../types";
 
 export interface Settings {
   appEnv: string;

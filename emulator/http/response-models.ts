@@ -4,9 +4,9 @@
  * X-Appwrite-Response-Format (Response filter V22 renames fields for formats before 1.9.1;
  * Request filters V22/V21 accept the old names and a missing webhookId).
  */
-import { versionCompare } from "./php";
+import { versionCompare } from "../php/php-builtins";
 import type { RequestParams } from "./http-io";
-import type { StoredWebhook } from "./types";
+import type { StoredWebhook } from "../types";
 
 export type WebhookModel = Record<string, unknown>;
 

@@ -3,7 +3,7 @@
  * log of recent requests (method, path, status, User-Agent) for tests that need to know who
  * called what.
  */
-import type { CounterSnapshot, RequestRecord } from "./types";
+import type { CounterSnapshot, RequestRecord } from "../types";
 
 /** Recent requests kept; older ones are dropped so a long benchmark cannot exhaust memory. */
 const MAX_REQUEST_RECORDS = 10_000;

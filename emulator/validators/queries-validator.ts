@@ -2,10 +2,11 @@
  * `queries` of GET /v1/webhooks: parsing (utopia-php/database `Query::parse`) and the
  * parameter validator (`Queries` with Appwrite's Limit, Offset, Cursor, Filter and Order
  * rules for the webhooks collection), with the messages clients see. Running a validated
- * query set is in query-engine.ts.
+ * query set is in ../state/query-engine.ts.
  */
-import { numberFormat } from "./php";
-import { UidValidator, type Validator } from "./validators";
+import { numberFormat } from "../php/php-builtins";
+import { UidValidator } from "./param-validators";
+import type { Validator } from "./validator";
 
 export interface Query {
   method: string;

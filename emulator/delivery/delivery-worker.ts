@@ -9,14 +9,14 @@
  * off, an unrouted host fails the way an unresolvable one does, without touching the network.
  */
 import { eventsForTrigger } from "./generate-events";
-import { appwriteTimestamp } from "./ids";
-import { byteLength, mbStrcut, phpEmpty, phpJsonEncode } from "./php";
-import { phpReencode } from "./php-json";
-import { rawUrlDecodeBytes, signDelivery } from "./signing";
-import type { Store } from "./store";
-import type { DeliveryRecord, EmitInput, HostRoutes, StoredWebhook } from "./types";
-import { parsePhpUrl } from "./url-validator";
-import { CurlError, sendOnce } from "./wire";
+import { appwriteTimestamp } from "../state/ids";
+import { byteLength, mbStrcut, phpEmpty, phpJsonEncode } from "../php/php-builtins";
+import { phpReencode } from "../php/json-reencode";
+import { rawUrlDecodeBytes, signDelivery } from "./delivery-signature";
+import type { Store } from "../state/store";
+import type { DeliveryRecord, EmitInput, HostRoutes, StoredWebhook } from "../types";
+import { parsePhpUrl } from "../validators/url-validator";
+import { CurlError, sendOnce } from "./libcurl-request";
 
 /** Sent by the worker; the tests of Appwrite see `vdev` and the default security address. */
 export const DELIVERY_USER_AGENT = "Appwrite-Server vdev. Please report abuse at security@appwrite.io";

@@ -5,8 +5,8 @@
  * ``Invalid `x` param: <description>``; an optional parameter sent as null is not validated.
  * Parameters are checked in declaration order and the first failure wins.
  */
-import { AppwriteError } from "./errors";
-import type { Validator } from "./validators";
+import { AppwriteError } from "./appwrite-errors";
+import type { Validator } from "../validators/validator";
 
 export interface ParamDef {
   readonly name: string;

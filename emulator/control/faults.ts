@@ -4,7 +4,7 @@
  * reset before an answer, and the nastiest case for an idempotency-minded client: the write
  * happened but the answer never arrived (commit-then-drop).
  */
-import type { FaultSpec } from "./types";
+import type { FaultSpec } from "../types";
 
 /** JSON form of a fault (control API): `pathRegex` stands in for a RegExp `path`. */
 export type FaultWire = Omit<FaultSpec, "path"> & {

@@ -3,15 +3,8 @@
  * utopia-php/database and Appwrite's own), with their exact description texts, because those
  * texts reach clients verbatim in ``Invalid `x` param: <description>``.
  */
-import { isValidEvent } from "../provider/lifecycle/events";
-import { mbStrlen } from "./php";
-import { PublicDomainValidator, UrlValidator } from "./url-validator";
-
-export interface Validator {
-  isValid(value: unknown): boolean;
-  /** Read after isValid: some validators (queries) describe the last failure. */
-  readonly description: string;
-}
+import { mbStrlen } from "../php/php-builtins";
+import type { Validator } from "./validator";
 
 /** SQL adapters' `getMaxUIDLength()`; Appwrite's platform DB is MariaDB. */
 export const MAX_UID_LENGTH = 36;
@@ -118,15 +111,6 @@ export class NullableValidator implements Validator {
   }
 }
 
-/** Appwrite's `Event` validator, delegated to the shared 1.9.6 implementation. */
-export class EventValidator implements Validator {
-  readonly description = "Event is not valid.";
-
-  isValid(value: unknown): boolean {
-    return isValidEvent(value, "1.9.6");
-  }
-}
-
 /** utopia `ArrayList`: a PHP array of at most `length` items that each pass `inner`. */
 export class ArrayListValidator implements Validator {
   constructor(
@@ -161,9 +145,4 @@ export class MultipleValidator implements Validator {
   isValid(value: unknown): boolean {
     return this.rules.every((rule) => rule.isValid(value));
   }
-}
-
-/** The `url` parameter of create and update. */
-export function webhookUrlValidator(appEnv: string): Validator {
-  return new MultipleValidator([new UrlValidator(["http", "https"]), new PublicDomainValidator(appEnv)]);
 }

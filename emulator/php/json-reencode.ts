@@ -16,7 +16,7 @@
  *   default flags (`\/`, `\uXXXX` for non-ASCII).
  */
 import { parseTree, printParseErrorCode, type Node, type ParseError } from "jsonc-parser";
-import { encodeString, phpFloatToString } from "./php";
+import { encodeString, phpFloatToString } from "./php-builtins";
 
 /**
  * json_decode's default depth of 512 lets arrays nest 511 levels, and the queue message wraps

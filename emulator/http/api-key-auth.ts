@@ -4,9 +4,9 @@
  * in app/controllers/shared/api.php, then the webhooks module's Init hook). Sessions and
  * console users do not exist here, so a caller is either a project key or a guest.
  */
-import { AppwriteError } from "./errors";
-import { phpEmpty } from "./php";
-import type { Store, StoredProject } from "./store";
+import { AppwriteError } from "./appwrite-errors";
+import { phpEmpty } from "../php/php-builtins";
+import type { Store, StoredProject } from "../state/store";
 
 /** Scopes every project key carries on top of its own (roles.php, ROLE_KEYS). */
 const KEY_ROLE_SCOPES = ["global", "health.read", "graphql"];

@@ -7,9 +7,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { authorize, authorizeRequest } from "./auth";
-import { handleControl } from "./control";
-import type { EmulatorCore } from "./core";
+import { authorize, authorizeRequest } from "./api-key-auth";
+import { handleControl } from "../control/control-api";
+import type { EmulatorCore } from "../state/emulator-core";
 import {
   AppwriteError,
   ERROR_TYPES,
@@ -17,8 +17,8 @@ import {
   NO_CACHE_HEADERS,
   serverError,
   type ErrorType,
-} from "./errors";
-import { defaultFaultType, sleep } from "./faults";
+} from "./appwrite-errors";
+import { defaultFaultType, sleep } from "../control/faults";
 import {
   BodyTooLargeError,
   jsonResponse,
@@ -27,11 +27,11 @@ import {
   writeResponse,
   type ApiResponse,
 } from "./http-io";
-import { applyRequestFormat } from "./model";
-import { resolveArguments } from "./params";
-import { appwriteTimestamp } from "./ids";
+import { applyRequestFormat } from "./response-models";
+import { resolveArguments } from "./param-binding";
+import { appwriteTimestamp } from "../state/ids";
 import { matchRoute, type RouteMatch } from "./router";
-import { matchPublicRoute, type PublicRoute } from "./routes/health-version";
+import { matchPublicRoute, type PublicRoute } from "../routes/health-version";
 
 const DEBUG = process.env["APPWRITE_EMULATOR_DEBUG"] === "1";
 

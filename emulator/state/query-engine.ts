@@ -3,9 +3,9 @@
  * adapter would: filters, then order (with `$sequence` as the tie-breaker), cursor, offset and
  * limit (first of each wins, default limit 25), and a total capped at 5000.
  */
-import { AppwriteError, serverError } from "./errors";
-import { isFilterMethod, type Query } from "./queries";
-import type { StoredWebhook } from "./types";
+import { AppwriteError, serverError } from "../http/appwrite-errors";
+import { isFilterMethod, type Query } from "../validators/queries-validator";
+import type { StoredWebhook } from "../types";
 
 /** Database::find's default page size. */
 export const DEFAULT_LIMIT = 25;

@@ -5,8 +5,8 @@
  * in the combinations the PHP loops produce, and the collections↔tables twins of
  * `mirrorCollectionEvents`. Counts are pinned by tests (users.u1.create → 4, … → 42).
  */
-import catalog from "../provider/lifecycle/appwrite-events-1.9.6.json";
-import { phpTruthy } from "./php";
+import { APPWRITE_EVENTS, childNode, isResourceNode } from "../appwrite-config/events-config";
+import { phpTruthy } from "../php/php-builtins";
 
 interface ParsedPattern {
   type: string | false;
@@ -167,11 +167,6 @@ export function generateEvents(pattern: string, params: Readonly<Record<string, 
   return mirrorCollectionEvents(pattern, cleaned[0] ?? "", cleaned);
 }
 
-interface CatalogNode {
-  subResources?: Record<string, CatalogNode>;
-}
-const TYPES = catalog.types as Record<string, CatalogNode>;
-
 /**
  * Turns a concrete event (`buckets.b1.files.f1.create`) into the pattern and parameters
  * Appwrite's route would have used (`buckets.[p0].files.[p1].create`), using the event tree
@@ -180,11 +175,11 @@ const TYPES = catalog.types as Record<string, CatalogNode>;
 export function patternFromEvent(event: string): { pattern: string; params: Record<string, string> } {
   const parts = event.split(".");
   const idPositions = [1];
-  const typeNode = TYPES[parts[0] ?? ""];
-  const subNode = parts.length > 3 ? typeNode?.subResources?.[parts[2] ?? ""] : undefined;
-  if (subNode) {
+  const typeNode = childNode(APPWRITE_EVENTS, parts[0]);
+  const subNode = parts.length > 3 ? childNode(typeNode, parts[2]) : undefined;
+  if (isResourceNode(subNode)) {
     idPositions.push(3);
-    if (parts.length > 5 && subNode.subResources?.[parts[4] ?? ""]) idPositions.push(5);
+    if (parts.length > 5 && isResourceNode(childNode(subNode, parts[4]))) idPositions.push(5);
   }
   const params: Record<string, string> = {};
   const pattern = parts

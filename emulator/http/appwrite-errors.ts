@@ -3,7 +3,7 @@
  * HTTP status and default message (from `app/config/errors.php` at 1.9.6), and the exact body
  * shape `{"message","code","type","version"}` in that key order.
  */
-import { phpJsonEncode } from "./php";
+import { phpJsonEncode } from "../php/php-builtins";
 
 /** `APP_VERSION_STABLE` of the emulated release; it is echoed in every error body. */
 export const APPWRITE_VERSION = "1.9.6";

@@ -18,7 +18,7 @@ import type {
   RequestRecord,
   StoredWebhook,
   WebhookChanges,
-} from "./types";
+} from "../types";
 
 export class EmulatorControlError extends Error {
   constructor(

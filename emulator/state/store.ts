@@ -7,7 +7,7 @@
  * `$sequence` order, the default list order). Both lookups are O(1).
  */
 import { appwriteTimestamp } from "./ids";
-import type { StoredWebhook, WebhookChanges } from "./types";
+import type { StoredWebhook, WebhookChanges } from "../types";
 
 export interface StoredKey {
   readonly key: string;

@@ -9,7 +9,8 @@
  * Appwrite's Domain class does not.
  */
 import { parse as parseDomain } from "tldts";
-import type { Validator } from "./validators";
+import { MultipleValidator } from "./param-validators";
+import type { Validator } from "./validator";
 
 /** FILTER_SANITIZE_URL keeps exactly these; a URL with anything else fails validation. */
 const SANITIZE_ALLOWED = /^[A-Za-z0-9$\-_.+!*'(),{}|\\^~[\]`<>#%";/?:@&=]*$/;
@@ -148,4 +149,9 @@ export class PublicDomainValidator implements Validator {
     const domain = parseDomain(host, { allowPrivateDomains: true });
     return (domain.isIcann === true || domain.isPrivate === true) && domain.isIp !== true;
   }
+}
+
+/** The `url` parameter of create and update. */
+export function webhookUrlValidator(appEnv: string): Validator {
+  return new MultipleValidator([new UrlValidator(["http", "https"]), new PublicDomainValidator(appEnv)]);
 }

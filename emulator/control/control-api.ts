@@ -6,10 +6,10 @@
  * never faulted.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { EmulatorCore } from "./core";
+import type { EmulatorCore } from "../state/emulator-core";
 import { faultFromWire, type FaultWire } from "./faults";
-import { parsePhpQuery, readBody, writeResponse } from "./http-io";
-import type { EmitInput, EmulatorKeyOptions, HostRoutes, WebhookChanges } from "./types";
+import { parsePhpQuery, readBody, writeResponse } from "../http/http-io";
+import type { EmitInput, EmulatorKeyOptions, HostRoutes, WebhookChanges } from "../types";
 
 const MAX_CONTROL_BODY = 10 * 1024 * 1024;
 
