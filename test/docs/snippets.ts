@@ -24,7 +24,20 @@ export interface Snippet {
   malformed?: string;
 }
 
-/** README.md, every examples/<name>/README.md and the emulator's README. */
+/** The front page and the manual: README.md, then every docs/<topic>.md page. */
+export function documentationPages(): string[] {
+  const pages = readdirSync(join(REPO_ROOT, "docs"), { withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".md"))
+    .map((entry) => `docs/${entry.name}`)
+    .sort();
+  return ["README.md", ...pages];
+}
+
+/**
+ * README.md, the docs/ pages, ARCHITECTURE.md, every examples/<name>/README.md and the
+ * emulator's README. ARCHITECTURE.md is read once it exists; test/docs/pages.test.ts fails while
+ * the README links to it and it does not, so leaving it out here hides nothing.
+ */
 export function documents(): string[] {
   const examples = readdirSync(join(REPO_ROOT, "examples"), { withFileTypes: true })
     .filter(
@@ -32,7 +45,8 @@ export function documents(): string[] {
     )
     .map((entry) => `examples/${entry.name}/README.md`)
     .sort();
-  return ["README.md", ...examples, "emulator/README.md"];
+  const architecture = existsSync(join(REPO_ROOT, "ARCHITECTURE.md")) ? ["ARCHITECTURE.md"] : [];
+  return [...documentationPages(), ...architecture, ...examples, "emulator/README.md"];
 }
 
 const FENCE = /^( *)(`{3,}|~{3,})\s*([\w+-]*)[^`]*$/;
