@@ -1,7 +1,7 @@
 /**
  * GitOps: the webhooks are whatever webhooks.yaml says, one stack per environment. The file's
  * `env` defaults to dev; Pulumi.prod.yaml sets it to prod. CI runs `pulumi preview` on pull
- * requests and `pulumi up` on main. The README shows this file as it is.
+ * requests and `pulumi up` on main. docs/gitops.md shows this file as it is.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { defineWebhooks } from "pulumi-appwrite-webhooks";

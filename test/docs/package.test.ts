@@ -2,17 +2,17 @@
  * The package as a consumer gets it from `npm pack`, beside the packed receiver package it depends
  * on: the types of every entry of both resolve under the node10, node16 and bundler resolutions,
  * examples/quickstart type-checks with TypeScript 5 and 6, the emulator README's example runs from
- * the installed package, the README links only to files the package ships, and `npm install` on
- * a fresh clone leaves the lockfile as it is.
+ * the installed package, the README and the docs/ pages link only to files the package ships, and
+ * `npm install` on a fresh clone leaves the lockfile as it is.
  */
 import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, posix } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, WORK_ROOT } from "../support/engine";
 import { QUICKSTART, TOOL_PATH, installConsumer, readJson, shippedFiles } from "./consumer";
-import { snippet } from "./snippets";
+import { documentationPages, snippet } from "./snippets";
 
 const exec = promisify(execFile);
 const TSC5 = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
@@ -233,15 +233,20 @@ describe("package hygiene", () => {
     });
   });
 
-  it("every relative link of README.md points at a file the package ships", async () => {
+  it("every relative link of README.md and the docs/ pages points at a file the package ships", async () => {
     const shipped = new Set(await shippedFiles());
     expect(shipped.has("LICENSE")).toBe(true);
-    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
-    const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1] ?? "");
-    const relative = links.filter((link) => !/^[a-z]+:/i.test(link) && !link.startsWith("#"));
-    const missing = relative
-      .map((link) => link.replace(/^\.\//, "").replace(/#.*$/, ""))
-      .filter((path) => !shipped.has(path) && ![...shipped].some((file) => file.startsWith(`${path}/`)));
+    const pages = documentationPages();
+    expect(pages.filter((page) => !shipped.has(page))).toEqual([]);
+    const missing = pages.flatMap((page) => {
+      const text = readFileSync(join(REPO_ROOT, page), "utf8");
+      const links = [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1] ?? "");
+      const relative = links.filter((link) => !/^[a-z]+:/i.test(link) && !link.startsWith("#"));
+      return relative
+        .map((link) => posix.join(posix.dirname(page), link.replace(/#.*$/, "")))
+        .filter((path) => !shipped.has(path) && ![...shipped].some((file) => file.startsWith(`${path}/`)))
+        .map((path) => `${page}: ${path}`);
+    });
     expect(missing).toEqual([]);
   }, 60_000);
 

@@ -24,7 +24,19 @@ export interface Snippet {
   malformed?: string;
 }
 
-/** README.md, every examples/<name>/README.md, the emulator's README and the receiver package's. */
+/** The front page and the manual: README.md, then every docs/<topic>.md page. */
+export function documentationPages(): string[] {
+  const pages = readdirSync(join(REPO_ROOT, "docs"), { withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".md"))
+    .map((entry) => `docs/${entry.name}`)
+    .sort();
+  return ["README.md", ...pages];
+}
+
+/**
+ * README.md, the docs/ pages, ARCHITECTURE.md, every examples/<name>/README.md, the emulator's
+ * README and the receiver package's.
+ */
 export function documents(): string[] {
   const examples = readdirSync(join(REPO_ROOT, "examples"), { withFileTypes: true })
     .filter(
@@ -32,7 +44,7 @@ export function documents(): string[] {
     )
     .map((entry) => `examples/${entry.name}/README.md`)
     .sort();
-  return ["README.md", ...examples, "emulator/README.md", "receiver/README.md"];
+  return [...documentationPages(), "ARCHITECTURE.md", ...examples, "emulator/README.md", "receiver/README.md"];
 }
 
 const FENCE = /^( *)(`{3,}|~{3,})\s*([\w+-]*)[^`]*$/;

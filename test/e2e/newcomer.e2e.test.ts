@@ -3,7 +3,7 @@
  * examples/quickstart with the tarball installed, the emulator started with `npx` from that
  * project, then the README's quick start as written (its blocks are read from the README and run
  * line by line, with the port the emulator printed): up, a no-change preview that makes no
- * request, a rotation through config verified by the outputs, and destroy. Also the README's
+ * request, a rotation through config verified by the outputs, and destroy. Also docs/gitops.md's
  * `npx pulumi-appwrite-webhooks validate webhooks.yaml` on examples/gitops's file.
  */
 import { spawn, type ChildProcess } from "node:child_process";

@@ -87,7 +87,7 @@ async function programStory(doors: Door[]): Promise<Story> {
   };
 }
 
-/** examples/yaml (the README's YAML program) through the plugin, configured by stack config. */
+/** examples/yaml (the YAML program docs/any-language.md shows) through the plugin, configured by stack config. */
 async function yamlStory(): Promise<Story> {
   const hookUrl = url("/yaml/orders");
   const fixture = await openStack({
@@ -181,7 +181,7 @@ describe.each(Object.keys(STORIES))("%s", (door) => {
       rotated.map((secret, i) => ({ secret, previousSecret: webhooks[i]?.secret })),
     );
 
-    // Forced replace (`--replace`) of derived IDs, as the README's "How it behaves" says: it
+    // Forced replace (`--replace`) of derived IDs, as docs/how-it-behaves.md says: it
     // creates before it deletes, under the same ID, so the create meets the webhook (409), the
     // replacement takes it over with a new key, and the old resource's delete leaves it in place.
     const replaced = await step("forced replace", "replace", {

@@ -1,5 +1,5 @@
 /**
- * The plugin from Pulumi YAML on the real engine (examples/yaml, the program the README shows),
+ * The plugin from Pulumi YAML on the real engine (examples/yaml, the program docs/any-language.md shows),
  * against the emulator: every acceptance point of the plugin in one story on one stack, then
  * `pulumi import` of a webhook made outside Pulumi, and provider configuration through stack
  * config and through an explicit provider resource in another project.

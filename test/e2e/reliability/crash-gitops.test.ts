@@ -3,7 +3,7 @@
  * examples/gitops (defineWebhooks, so every webhook ID is declared: `<stack>-<id>`), with the
  * workflow's job environment (PULUMI_SKIP_CHECKPOINTS, the API key from the environment), 8
  * entries, killed once the webhooks exist on the server and before the engine wrote any state.
- * Then the README's recovery as written (`pulumi cancel`, `pulumi up`, the refresh), and the stack
+ * Then the recovery of docs/recovery.md as written (`pulumi cancel`, `pulumi up`, the refresh), and the stack
  * must converge: the 8 declared webhooks, none twice, none that state does not name, and every
  * key in state (and in the example's `signingKeys` output) the key the server signs with.
  *
@@ -76,7 +76,7 @@ function declarationFile(): string {
   return `${lines.join("\n")}\n`;
 }
 
-it("examples/gitops with its workflow's settings, killed halfway through `pulumi up`, converges after the README's recovery", async () => {
+it("examples/gitops with its workflow's settings, killed halfway through `pulumi up`, converges after the documented recovery", async () => {
   fixture = await openStack({
     program: "examples/gitops",
     stackName: STACK,

@@ -1,8 +1,8 @@
 /**
- * Crash safety with `PULUMI_SKIP_CHECKPOINTS=true` (README, "Large stacks"): the engine then writes
+ * Crash safety with `PULUMI_SKIP_CHECKPOINTS=true` (docs/performance-and-large-stacks.md, "Large stacks"): the engine then writes
  * state only at the end, so a run killed halfway leaves the previous state and nothing of what it
  * did. Each command is killed with SIGKILL (CLI, language host and provider together) halfway,
- * then the README's recovery commands run as written, and the stack must converge: exactly the
+ * then docs/recovery.md's commands run as written, and the stack must converge: exactly the
  * declared webhooks, none twice, state equal to the server, and every key in state the key the
  * server signs with (checked against the emulator and by a signed delivery).
  *
@@ -16,7 +16,7 @@ import { assertConverged, checkpointOf, engine, succeeded, webhookStates, type D
 import { snippet } from "../../docs/snippets";
 import { killHalfway, recoverAsDocumented } from "./crash-support";
 
-/** The README's recovery, as written. */
+/** The documented recovery (docs/recovery.md), as written. */
 const RECOVERY = {
   recover: snippet("recover-interrupted-up").text,
   tornCheckpointFix: snippet("recover-torn-checkpoint").text,
@@ -60,7 +60,7 @@ const live = () => world.emulator.webhooks(PROJECT);
 const slowWrites = (method: string, path: RegExp) =>
   world.emulator.injectFault({ kind: "latency", method, path, latencyMs: WRITE_LATENCY_MS });
 
-/** The README's recovery, as written; `command` swaps the final `pulumi up` for another command. */
+/** The documented recovery, as written; `command` swaps the final `pulumi up` for another command. */
 async function recover(fixture: StackFixture, command = "up") {
   const run = await recoverAsDocumented(bin, fixture, RECOVERY, command);
   expect(run.code, run.output).toBe(0);
@@ -70,7 +70,7 @@ async function recover(fixture: StackFixture, command = "up") {
 describe("killed halfway with PULUMI_SKIP_CHECKPOINTS=true", () => {
   // Derived IDs (the default) and declared ones (GitOps's `<idPrefix><id>`) are found again alike:
   // one stack of both, alternating, so the run killed halfway has left orphans of each kind.
-  it("an up of 100, derived and declared IDs: the README's recovery ends with exactly 100 webhooks, each key in force", async () => {
+  it("an up of 100, derived and declared IDs: the documented recovery ends with exactly 100 webhooks, each key in force", async () => {
     const declared = many("bulk", 100, (i) => (i % 2 === 0 ? {} : { webhookId: `gitops-${i}` }));
     const fixture = await stackOf(declared);
     slowWrites("POST", /^\/v1\/webhooks$/);

@@ -1,7 +1,7 @@
 /**
  * Pieces of the crash suites: a Pulumi command killed the way an OOM kill or a cancelled CI runner
- * kills it (SIGKILL to the CLI, the language host and the provider at once), and the README's
- * recovery commands, read from the README by their snippet id and run as written.
+ * kills it (SIGKILL to the CLI, the language host and the provider at once), and the
+ * recovery commands of docs/recovery.md, read from it by their snippet id and run as written.
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -77,7 +77,7 @@ function describeProcess(pid: number): string {
   }
 }
 
-/** The README's recovery blocks, read by each test with `snippet(id)` (test/docs/snippets.ts). */
+/** The recovery blocks of docs/recovery.md, read by each test with `snippet(id)` (test/docs/snippets.ts). */
 export interface DocumentedRecovery {
   /** `run=recover-interrupted-up`: the commands. */
   recover: string;
@@ -124,7 +124,7 @@ export async function runBlock(
 }
 
 /**
- * The README's recovery ("Recovering from an interrupted `pulumi up`") as written: its commands,
+ * The recovery of docs/recovery.md ("Recovering from an interrupted `pulumi up`") as written: its commands,
  * and, only when they fail with the file backend's torn-metadata error, its fix for that, then the
  * commands again. `command` swaps the final `pulumi up` for the command that was interrupted.
  */

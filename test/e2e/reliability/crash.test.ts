@@ -1,7 +1,7 @@
 /**
  * A `pulumi up` with per-step checkpoints (Pulumi's default) killed halfway with SIGKILL (CLI,
  * language host and provider together, as an OOM kill or a cancelled CI runner would do it),
- * then the README's recovery ("Recovering from an interrupted `pulumi up`"), read from the README
+ * then the recovery of docs/recovery.md ("Recovering from an interrupted `pulumi up`"), read from it
  * and run as written: `pulumi cancel`, `pulumi up`, `pulumi refresh --clear-pending-creates`.
  *
  * The killed run leaves pending creates: resources whose POST was sent but whose result never
@@ -20,7 +20,7 @@ import { assertConverged, checkpointOf, type Declared } from "./support";
 import { snippet } from "../../docs/snippets";
 import { killHalfway, recoverAsDocumented } from "./crash-support";
 
-/** The README's recovery, as written. */
+/** The documented recovery (docs/recovery.md), as written. */
 const RECOVERY = {
   recover: snippet("recover-interrupted-up").text,
   tornCheckpointFix: snippet("recover-torn-checkpoint").text,
@@ -59,7 +59,7 @@ const webhooksOf = (ids: "derived" | "declared"): Record<string, Declared> =>
   );
 
 it.each(["derived", "declared"] as const)(
-  "an up killed halfway converges after the README's recovery (%s IDs): cancel, up, clear the pending creates",
+  "an up killed halfway converges after the documented recovery (%s IDs): cancel, up, clear the pending creates",
   async (ids) => {
     const declared = webhooksOf(ids);
     await fixture?.dispose();

@@ -1,5 +1,5 @@
 /**
- * Drift policy, as documented in the README ("Drift"):
+ * Drift policy, as documented in docs/drift-and-failures.md ("Drift"):
  * - a webhook Appwrite auto-disabled after failed deliveries: `refresh` records enabled=false
  *   (and the attempts and log), `up` re-enables it;
  * - a webhook deleted in the console: `refresh` drops it from state, `up` creates it again;

@@ -12,7 +12,7 @@
  * Acceptance: zero hits in anything this package writes or controls. Pulumi's own debug channels
  * (the SDK's RegisterResource debug records and the gRPC payload log, which carry resource
  * inputs and outputs by design) do hold secrets whatever the provider does; their hits are
- * attributed record by record, reported, and kept apart (see the README's warning).
+ * attributed record by record, reported, and kept apart (see the warning in docs/how-it-behaves.md).
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
