@@ -1,6 +1,7 @@
 /**
  * The shape of the declaration file (`webhooks.yaml` or JSON), as one zod schema that validates
- * it, types it, and generates the JSON Schema editors use (committed as ./webhooks.schema.json).
+ * it, types it, and generates the JSON Schema editors use (committed as ./webhooks.schema.json,
+ * shipped as dist/schema/webhooks.schema.json: see ../schema-files).
  */
 import { z } from "zod";
 import { booleanField } from "../lifecycle/schema";
@@ -75,4 +76,9 @@ export function declarationJsonSchema(): Record<string, unknown> {
     title: "pulumi-appwrite-webhooks declaration file",
     ...(z.toJSONSchema(declarationSchema, { io: "input" }) as Record<string, unknown>),
   };
+}
+
+/** The JSON Schema as the `schema` command prints it and the build writes it (../schema-files). */
+export function declarationJsonSchemaText(): string {
+  return `${JSON.stringify(declarationJsonSchema(), null, 2)}\n`;
 }
