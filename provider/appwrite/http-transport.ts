@@ -1,7 +1,7 @@
 /**
  * One HTTP attempt and what became of it: an answer, or a network failure classified by whether
- * the request may have reached the server. Retries, Appwrite's headers and error texts are the
- * client's (./client); connection pools and undici are here.
+ * the request may have reached the server. Retries, Appwrite's headers and error texts are
+ * ./call-runner's; connection pools and undici are here.
  *
  * undici's parts are loaded by their own paths: its index also loads fetch, WebSocket, cookies,
  * the mock agents and the caches, 120 ms of every provider process's cold start, where these two

@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { AppwriteClient } from "../appwrite/client";
 import { MissingConnectionSettingError, resolveConnection, type Connection } from "../appwrite/config";
 import { endpointSchema } from "../lifecycle/schema";
-import { checkDeclaration, declarationJsonSchema, readDeclarationFile } from "./declaration";
+import { checkDeclaration, declarationJsonSchemaText, readDeclarationFile } from "./declaration";
 import { exportProject } from "./export";
 
 /** Each command's usage line: printed by `<command> --help`, and all of them after a mistake. */
@@ -103,7 +103,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "schema":
-      write(values.out, `${JSON.stringify(declarationJsonSchema(), null, 2)}\n`);
+      write(values.out, declarationJsonSchemaText());
       return 0;
     case "validate": {
       const file = positionals[0];

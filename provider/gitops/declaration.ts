@@ -1,166 +1,35 @@
 /**
  * The declaration file (`webhooks.yaml` or JSON): the reviewed, versioned list of a project's
- * webhooks. One zod schema validates it, types it, and generates the JSON Schema editors use.
- * Errors name the path and, for YAML, the line, because the reader is a reviewer in a PR.
+ * webhooks, parsed, and checked in one pass against its schema (./declaration-schema), its
+ * template variables (./declaration-templates) and the resource's own rules. Errors name the
+ * path and, for YAML, the line (./declaration-document), because the reader is a reviewer in a PR.
+ * GitOps code imports the file's API from here.
  */
-import { readFileSync, statSync } from "node:fs";
-import { LineCounter, isNode, parseDocument } from "yaml";
-import { z } from "zod";
-import { booleanField, webhookArgsSchema } from "../lifecycle/schema";
+import type { z } from "zod";
+import { webhookArgsSchema } from "../lifecycle/schema";
+import {
+  DeclarationError,
+  readDocument,
+  readDeclarationFile,
+  type Locate,
+  type ParsedDeclaration,
+} from "./declaration-document";
+import {
+  declarationSchema,
+  declaredWebhookSchema,
+  type Declaration,
+  type DeclaredWebhook,
+} from "./declaration-schema";
+import { renderWebhook } from "./declaration-templates";
 
-/** A stack config key (`key` or `namespace:key`) whose value is a secret. */
-const configKey = z.string().regex(/^([A-Za-z0-9_.-]+:)?[A-Za-z0-9_.-]+$/, {
-  message: "must be a stack config key such as receiverPassword or app:receiverPassword",
-});
-
-/** Changing it sets the key again: a new generated one, or the declared one (see below). */
-const rotationTrigger = z.union([z.string(), z.number()]).optional();
-
-/**
- * Where a webhook's signing key comes from:
- * - "generate" (default): Appwrite generates it; `rotationTrigger` asks for a new one;
- * - fromConfig: your own key, from a secret stack config value (zero-downtime rotation:
- *   configure receivers first, then change the value). `rotationTrigger` sets that key again:
- *   the way back after the key was changed in the console, which no refresh can see.
- */
-export const secretPolicySchema = z.union([
-  z.literal("generate"),
-  z.strictObject({ generate: z.literal(true), rotationTrigger }),
-  z.strictObject({ fromConfig: configKey, rotationTrigger }),
-]);
-
-export const declaredWebhookSchema = z.strictObject({
-  /** The Appwrite webhook ID, also the Pulumi resource name. */
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/, {
-    message:
-      "must be 1–36 characters of a-z, A-Z, 0-9, period, hyphen and underscore, not starting with a special character",
-  }),
-  name: z.string(),
-  url: z.string(),
-  events: z.array(z.string()).min(1, { message: "must list at least one event" }),
-  enabled: booleanField("enabled").optional(),
-  tls: booleanField("tls").optional(),
-  auth: z
-    .strictObject({
-      username: z.string(),
-      /** Never inline: the password is read from this secret stack config key. */
-      passwordConfig: configKey,
-    })
-    .optional(),
-  secret: secretPolicySchema.optional(),
-  /** Take over a webhook that already exists with this ID (its key is replaced). */
-  adopt: booleanField("adopt").optional(),
-});
-
-export const declarationSchema = z.strictObject({
-  /** Format version of this file. */
-  version: z.literal(1),
-  /** Default values of template variables; stack config and explicit options override them. */
-  variables: z.record(z.string(), z.string()).optional(),
-  defaults: z
-    .strictObject({
-      enabled: booleanField("enabled").optional(),
-      tls: booleanField("tls").optional(),
-      eventValidation: z.enum(["1.9.6", "main", "off"]).optional(),
-    })
-    .optional(),
-  webhooks: z.array(declaredWebhookSchema),
-});
-
-export type SecretPolicy = z.infer<typeof secretPolicySchema>;
-export type DeclaredWebhook = z.infer<typeof declaredWebhookSchema>;
-export type Declaration = z.infer<typeof declarationSchema>;
-
-/** JSON Schema of the file, for editors (`# yaml-language-server: $schema=…`). */
-export function declarationJsonSchema(): Record<string, unknown> {
-  return {
-    $schema: "https://json-schema.org/draft/2020-12/schema",
-    title: "pulumi-appwrite-webhooks declaration file",
-    ...(z.toJSONSchema(declarationSchema, { io: "input" }) as Record<string, unknown>),
-  };
-}
-
-export class DeclarationError extends Error {
-  constructor(
-    readonly source: string,
-    readonly problems: string[],
-  ) {
-    super(
-      `${source}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n  - ${problems.join("\n  - ")}`,
-    );
-    this.name = "DeclarationError";
-  }
-}
-
-/** Where a value sits in the file, for messages: `webhooks[2].url (line 14)`. */
-type Locate = (path: readonly PropertyKey[]) => string;
-
-function pathText(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, index) => (typeof key === "number" ? `[${key}]` : `${index === 0 ? "" : "."}${String(key)}`))
-    .join("");
-}
-
-export interface ParsedDeclaration {
-  declaration: Declaration;
-  locate: Locate;
-  source: string;
-}
-
-/**
- * The largest declaration file read, in bytes: 1 MiB. An entry as `export` writes it (auth, two
- * events, its comment) is about 460 bytes, so this holds over 2,000 webhooks, more than one stack
- * should manage. The YAML parser's cost grows with the text (1 MiB takes about 4 s and 240 MB;
- * 5 MB took 16 s and 583 MB), so a larger file is refused before it is parsed: it is a generated
- * or concatenated file by mistake, or a set to split into several stacks.
- */
-export const MAX_DECLARATION_BYTES = 1024 * 1024;
-
-function tooLarge(source: string, bytes: number): DeclarationError {
-  return new DeclarationError(source, [
-    `(file): is ${bytes} bytes, over the limit of ${MAX_DECLARATION_BYTES} bytes (1 MiB, about 2,000 webhooks); ` +
-      "split the webhooks into several files and stacks",
-  ]);
-}
-
-/** The YAML (or JSON) document as plain data, with a locator; syntax errors are fatal. */
-function readDocument(text: string, source: string): { content: unknown; locate: Locate } {
-  // Checked before parsing: the parser's time and memory grow with the text.
-  const bytes = Buffer.byteLength(text);
-  if (bytes > MAX_DECLARATION_BYTES) throw tooLarge(source, bytes);
-  const lineCounter = new LineCounter();
-  let document: ReturnType<typeof parseDocument>;
-  try {
-    document = parseDocument(text, { lineCounter, uniqueKeys: true });
-  } catch (error) {
-    // Input nested deeper than the parser's stack (thousands of brackets) throws a RangeError.
-    throw unreadable(source, error);
-  }
-  if (document.errors.length > 0) {
-    throw new DeclarationError(
-      source,
-      document.errors.map(
-        (error) => `${error.message.split("\n")[0]} (line ${error.linePos?.[0]?.line ?? "?"})`,
-      ),
-    );
-  }
-  const locate: Locate = (path) => {
-    // A missing value has no line of its own: report the line of the nearest enclosing node.
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = depth === 0 ? document.contents : document.getIn(path.slice(0, depth) as unknown[], true);
-      const offset = isNode(node) ? node.range?.[0] : undefined;
-      if (offset !== undefined)
-        return `${pathText(path) || "(file)"} (line ${lineCounter.linePos(offset).line})`;
-    }
-    return pathText(path) || "(file)";
-  };
-  try {
-    return { content: document.toJS(), locate };
-  } catch (error) {
-    // The YAML parser refuses alias bombs ("Excessive alias count …") only when it expands them.
-    throw unreadable(source, error);
-  }
-}
+export * from "./declaration-schema";
+export {
+  DeclarationError,
+  MAX_DECLARATION_BYTES,
+  readDeclarationFile,
+  type ParsedDeclaration,
+} from "./declaration-document";
+export { renderDeclaration } from "./declaration-templates";
 
 /** The file's schema problems (shape, types, duplicate IDs), each with path and line. */
 function schemaProblems(content: unknown, locate: Locate): { declaration?: Declaration; problems: string[] } {
@@ -272,11 +141,6 @@ function usableFields(entry: unknown): Partial<DeclaredWebhook> {
   return fields as Partial<DeclaredWebhook>;
 }
 
-/** A file the YAML parser gave up on: still a DeclarationError, so callers handle one error type. */
-function unreadable(source: string, error: unknown): DeclarationError {
-  return new DeclarationError(source, [`(file): ${error instanceof Error ? error.message : String(error)}`]);
-}
-
 function findDuplicateIds(webhooks: DeclaredWebhook[]): Array<[string, number]> {
   const seen = new Set<string>();
   const duplicates: Array<[string, number]> = [];
@@ -287,85 +151,8 @@ function findDuplicateIds(webhooks: DeclaredWebhook[]): Array<[string, number]> 
   return duplicates;
 }
 
-/** A declaration file's text, refused by its size before it is read. */
-export function readDeclarationFile(file: string): string {
-  const { size } = statSync(file);
-  if (size > MAX_DECLARATION_BYTES) throw tooLarge(file, size);
-  return readFileSync(file, "utf8");
-}
-
 export function loadDeclaration(file: string): ParsedDeclaration {
   return parseDeclaration(readDeclarationFile(file), file);
-}
-
-const TEMPLATE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-interface RenderContext {
-  variables: Record<string, string> | undefined;
-  locate: Locate;
-  lookup: (variable: string) => string | undefined;
-  problems: string[];
-  /** Fields left with an undefined variable: their rules would only repeat that problem. */
-  unresolved?: Set<string>;
-}
-
-/**
- * Substitutes `${variable}` in the string fields (name, url, auth username, rotation trigger). A variable that
- * is not defined is an error naming the path, never an empty string in a URL.
- */
-export function renderDeclaration(
-  parsed: ParsedDeclaration,
-  lookup: (variable: string) => string | undefined,
-): DeclaredWebhook[] {
-  const context: RenderContext = {
-    variables: parsed.declaration.variables,
-    locate: parsed.locate,
-    lookup,
-    problems: [],
-  };
-  const rendered = parsed.declaration.webhooks.map((webhook, index) =>
-    renderWebhook(webhook, index, context),
-  );
-  if (context.problems.length > 0) throw new DeclarationError(parsed.source, context.problems);
-  return rendered;
-}
-
-function renderWebhook<T extends Partial<DeclaredWebhook>>(
-  webhook: T,
-  index: number,
-  context: RenderContext,
-): T {
-  const render = (value: string, path: PropertyKey[]): string =>
-    value.replace(TEMPLATE, (match, variable: string) => {
-      const resolved = context.lookup(variable) ?? context.variables?.[variable];
-      if (resolved === undefined) {
-        context.problems.push(
-          `${context.locate(path)}: template variable \${${variable}} is not defined (set it in variables:, in stack config, or in the options)`,
-        );
-        context.unresolved?.add(String(path[2]));
-        return match;
-      }
-      return resolved;
-    });
-  const at = (...path: PropertyKey[]) => ["webhooks", index, ...path];
-  return {
-    ...webhook,
-    ...(typeof webhook.secret === "object" &&
-    "rotationTrigger" in webhook.secret &&
-    typeof webhook.secret.rotationTrigger === "string"
-      ? {
-          secret: {
-            ...webhook.secret,
-            rotationTrigger: render(webhook.secret.rotationTrigger, at("secret", "rotationTrigger")),
-          },
-        }
-      : {}),
-    ...(webhook.name === undefined ? {} : { name: render(webhook.name, at("name")) }),
-    ...(webhook.url === undefined ? {} : { url: render(webhook.url, at("url")) }),
-    ...(webhook.auth
-      ? { auth: { ...webhook.auth, username: render(webhook.auth.username, at("auth", "username")) } }
-      : {}),
-  };
 }
 
 /** Stand-ins for fields a broken entry lacks, so the rules still run on the fields it has. */

@@ -1,11 +1,11 @@
 /**
  * `check`: every input validated before any API call, and the two things later steps must not
- * guess fixed here (the webhook ID and the target). Apart from ./steps because it alone needs
+ * guess fixed here (the webhook ID and the target). Apart from the steps because it alone needs
  * the argument schema, and zod takes 80 ms to load: the doors load this module on their first
  * check, so a destroy or a refresh, which never check, starts without it.
  */
 import { missingSettingMessage, normalizeEndpoint, resolveSetting } from "../appwrite/config";
-import { isUnknown, PROVIDER_KEY, UNKNOWN } from "./steps";
+import { isUnknown, PROVIDER_KEY, UNKNOWN } from "./engine-values";
 import { ARG_DEFAULTS } from "./arg-defaults";
 import { validateArgs, type CheckFailure } from "./schema";
 import { compact, newWebhookId } from "./state";

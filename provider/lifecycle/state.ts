@@ -229,6 +229,9 @@ export function summarizeLogs(webhook: Pick<AppwriteWebhook, "$id" | "url" | "lo
   return bytes.subarray(0, end).toString("utf8") + note(bytes.length - end);
 }
 
+/** When a signing key was set, as state records it (`secretRotatedAt`). */
+export const rotationTimestamp = (): string => new Date().toISOString();
+
 export interface SecretFacts {
   secret: string;
   secretSource: SecretSource;

@@ -24,7 +24,7 @@ import { fromStruct, toServiceError, toStruct } from "./grpc-values";
 type Raw = Record<string, unknown>;
 type Handler<Req, Res> = grpc.handleUnaryCall<Req, Res>;
 
-/** Written by `npm run build` beside the compiled code (dist/schema). */
+/** Written by `npm run build` beside the compiled code (dist/schema); the same bytes the repository commits. */
 const SCHEMA_FILE = join(__dirname, "..", "..", "schema", `${PACKAGE_NAME}.pulumi.json`);
 
 /** Runs one call; any throw becomes a gRPC status carrying the lifecycle's message. */

@@ -1,11 +1,9 @@
 /**
  * The Pulumi package schema of `appwrite-webhooks`, derived from the one zod schema (inputs) and
  * the computed-output schema, never written by hand: `npm run build` writes it to
- * dist/schema/appwrite-webhooks.pulumi.json and the plugin serves that file from GetSchema.
- *   node dist/provider/plugin/package-schema.js <out.json>
+ * dist/schema/appwrite-webhooks.pulumi.json, the plugin serves that file from GetSchema, and the
+ * repository commits it as ./appwrite-webhooks.pulumi.json (see ../schema-files).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { z } from "zod";
 import type { SETTING_KEYS } from "../appwrite/config";
 import { SECRET_PROPERTIES, webhookArgsSchema, webhookComputedSchema } from "../lifecycle/schema";
@@ -121,12 +119,7 @@ export function buildPackageSchema(): Record<string, unknown> {
   };
 }
 
-if (require.main === module) {
-  const out = process.argv[2];
-  if (!out) {
-    process.stderr.write("usage: node package-schema.js <out.json>\n");
-    process.exit(2);
-  }
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(buildPackageSchema(), null, 2)}\n`);
+/** The package schema as the build writes it (../schema-files). */
+export function packageSchemaText(): string {
+  return `${JSON.stringify(buildPackageSchema(), null, 2)}\n`;
 }

@@ -1,6 +1,7 @@
 /**
  * The plugin executable as the Pulumi CLI sees it, without a program: `pulumi package
- * get-schema` starts it, calls GetSchema and prints the package schema it serves.
+ * get-schema` starts it, calls GetSchema and prints the package schema it serves: the one the
+ * repository commits.
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -31,7 +32,7 @@ interface PackageSchema {
 }
 
 describe("pulumi-resource-appwrite-webhooks", () => {
-  it("pulumi package get-schema prints the package schema, secrets marked secret", async () => {
+  it("pulumi package get-schema prints the committed package schema, secrets marked secret", async () => {
     const env = engineEnv(bin, join(pluginBinDir(), "..", "get-schema-home"));
     const { stdout } = await promisify(execFile)(
       join(bin, "pulumi"),
@@ -39,6 +40,13 @@ describe("pulumi-resource-appwrite-webhooks", () => {
       { env: { ...process.env, ...env } },
     );
     const schema = JSON.parse(stdout) as PackageSchema;
+    // What the plugin serves is the schema the repository commits (and SDKs are generated from),
+    // compared before the checks below sort its lists in place.
+    const committed = readFileSync(
+      join(REPO_ROOT, "provider", "plugin", "appwrite-webhooks.pulumi.json"),
+      "utf8",
+    );
+    expect(schema).toEqual(JSON.parse(committed));
     expect(schema.name).toBe("appwrite-webhooks");
     const manifest = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
     expect(schema.version).toBe(manifest.version);

@@ -16,7 +16,7 @@ import { assertConverged, checkpointOf, cli, sleep, type Declared } from "./supp
 
 const TIMEOUT_SECONDS = 2;
 const LATENCY_MS = 5_000;
-/** 3 × the request timeout + 6.2 s of waits between retries (provider/appwrite/client.ts). */
+/** 3 × the request timeout + 6.2 s of waits between retries (provider/appwrite/call-runner.ts). */
 const LIMIT_SECONDS = 3 * TIMEOUT_SECONDS + 6.2;
 
 let bin: string;
