@@ -3,13 +3,13 @@
  * `/v1/projects/:projectId/...` alias. Matching is on path segments, so a lookup costs a few
  * string comparisons whatever the number of webhooks.
  */
-import { createWebhook } from "../routes/create";
-import { deleteWebhook } from "../routes/delete";
-import { getWebhook } from "../routes/get";
-import { listWebhooks } from "../routes/list";
+import { createWebhook } from "../routes/create-webhook";
+import { deleteWebhook } from "../routes/delete-webhook";
+import { getWebhook } from "../routes/get-webhook";
+import { listWebhooks } from "../routes/list-webhooks";
 import type { RouteDefinition } from "../routes/route";
-import { updateWebhook } from "../routes/update";
-import { updateWebhookSecret } from "../routes/update-secret";
+import { updateWebhook } from "../routes/update-webhook";
+import { updateWebhookSecret } from "../routes/update-webhook-secret";
 
 export const ROUTES: readonly RouteDefinition[] = [
   createWebhook,

@@ -44,7 +44,13 @@ export function documents(): string[] {
     )
     .map((entry) => `examples/${entry.name}/README.md`)
     .sort();
-  return [...documentationPages(), "ARCHITECTURE.md", ...examples, "emulator/README.md", "receiver/README.md"];
+  return [
+    ...documentationPages(),
+    "ARCHITECTURE.md",
+    ...examples,
+    "emulator/README.md",
+    "receiver/README.md",
+  ];
 }
 
 const FENCE = /^( *)(`{3,}|~{3,})\s*([\w+-]*)[^`]*$/;

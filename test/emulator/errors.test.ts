@@ -202,7 +202,7 @@ describe("other errors", () => {
     ] as const) {
       const response = await call(target, method, path);
       expect(response.status).toBe(404);
-      // Appwrite 1.9.x may answer with an HTML page here (reference §10.3); the type is in it either way.
+      // Appwrite 1.9.x may answer with an HTML page here (its error view); the type is in it either way.
       if (isRealAppwrite) expect(response.text).toContain("Route not found");
       else
         expect(errorOf(response)).toMatchObject({

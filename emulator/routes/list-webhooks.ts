@@ -6,7 +6,11 @@ import { cursorNotFound, runQueries } from "../state/query-engine";
 import { BooleanValidator } from "../validators/param-validators";
 import { modelResponse, type RouteDefinition } from "./route";
 
-/** The loose boolean as the action sees it; "false" and "0" mean no count (see spec §10.4). */
+/**
+ * The loose boolean as the action sees it; "false" and "0" mean no count. XList.php's `total` is a
+ * loose Boolean param, so node-appwrite's query-string "false" passes validation; the intended
+ * answer, which Appwrite's own e2e client gets by sending "0", is a total of 0.
+ */
 function includeTotal(value: unknown): boolean {
   if (value === null || value === undefined) throw new TypeError("total must be of type bool");
   return !(value === false || value === "false" || value === "0" || value === 0);
