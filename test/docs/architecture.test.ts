@@ -6,7 +6,10 @@
  *   delivery or an API answer checked against the emulator is checked against an independent
  *   implementation;
  * - the lifecycle and the client (provider/lifecycle, provider/appwrite) import nothing from a
- *   door, from the Pulumi SDK or from gRPC: the doors translate, the lifecycle decides.
+ *   door, from the Pulumi SDK or from gRPC: the doors translate, the lifecycle decides;
+ * - neither door reaches into the other: the dynamic door imports nothing from the plugin, and
+ *   the plugin's engine side (all of provider/plugin/ but NativeWebhook, the program-side class
+ *   that reuses `Webhook`'s declarations) imports nothing from the dynamic door.
  * The checker also runs over small in-memory fixtures, to show that each rule can fail.
  */
 import { readFileSync } from "node:fs";
@@ -18,8 +21,10 @@ const ROOT = resolve(__dirname, "../..");
 const RECEIVER_PACKAGE = "appwrite-webhooks-receiver";
 const ROOT_PACKAGE = "pulumi-appwrite-webhooks";
 /** The lifecycle and the client: plain data and HTTP, under both doors. */
-const FLOOR = ["provider/lifecycle/", "provider/appwrite/"];
+const UNDER_THE_DOORS = ["provider/lifecycle/", "provider/appwrite/"];
 const DOORS = ["provider/dynamic/", "provider/plugin/"];
+/** The plugin's program-side class: it shares `Webhook`'s argument and output declarations. */
+const PLUGIN_PROGRAM_SIDE = "provider/plugin/native-webhook.ts";
 /** Packages only a door may load: the Pulumi SDK and the gRPC stack. */
 const ENGINE_PACKAGES = ["@pulumi", "@grpc", "google-protobuf"];
 /** The root package's entries that carry today's receiver API, kept for existing imports. */
@@ -68,6 +73,14 @@ function importEdges(files: readonly SourceFile[]): ImportEdge[] {
   });
 }
 
+function crossesDoors(from: string, target: string): boolean {
+  if (from.startsWith("provider/dynamic/")) return target.startsWith("provider/plugin/");
+  if (from.startsWith("provider/plugin/") && from !== PLUGIN_PROGRAM_SIDE) {
+    return target.startsWith("provider/dynamic/");
+  }
+  return false;
+}
+
 /** Every import that breaks a rule, as "file <- specifier: rule". */
 function ruleViolations(files: readonly SourceFile[]): string[] {
   return importEdges(files).flatMap(({ from, fromRoom, specifier, target }) => {
@@ -90,12 +103,15 @@ function ruleViolations(files: readonly SourceFile[]): string[] {
       return broken("emulator/ imports from neither provider/ nor receiver/");
     }
     if (
-      FLOOR.some((folder) => from.startsWith(folder)) &&
+      UNDER_THE_DOORS.some((folder) => from.startsWith(folder)) &&
       (target === undefined
         ? ENGINE_PACKAGES.some((engine) => name === engine || name?.startsWith(`${engine}/`))
         : DOORS.some((door) => target.startsWith(door)))
     ) {
       return broken("the lifecycle and the client import nothing from a door, Pulumi or gRPC");
+    }
+    if (target !== undefined && crossesDoors(from, target)) {
+      return broken("neither door imports the other");
     }
     return [];
   });
@@ -139,12 +155,19 @@ describe("the rooms' independence rules", () => {
   });
 
   it("the lifecycle and the client import nothing from a door, Pulumi or gRPC", () => {
-    expect(violations.filter((violation) => FLOOR.some((folder) => violation.startsWith(folder)))).toEqual(
+    expect(
+      violations.filter((violation) => UNDER_THE_DOORS.some((folder) => violation.startsWith(folder))),
+    ).toEqual([]);
+    expect(
+      edges.filter((edge) => UNDER_THE_DOORS.some((folder) => edge.from.startsWith(folder))).length,
+    ).toBeGreaterThan(3);
+  });
+
+  it("neither door imports the other", () => {
+    expect(violations.filter((violation) => violation.endsWith("neither door imports the other"))).toEqual(
       [],
     );
-    expect(
-      edges.filter((edge) => FLOOR.some((folder) => edge.from.startsWith(folder))).length,
-    ).toBeGreaterThan(3);
+    expect(edges.filter((edge) => edge.from.startsWith("provider/plugin/")).length).toBeGreaterThan(3);
   });
 
   it("the root's compatibility re-exports import the receiver package by its name", () => {
@@ -277,6 +300,19 @@ describe("the independence checker, on fixtures that break each rule", () => {
       "provider/appwrite/client.ts <- @grpc/grpc-js",
       "provider/appwrite/config.ts <- ../plugin/grpc-server",
       "provider/lifecycle/state.ts <- google-protobuf/google/protobuf/struct_pb",
+    ]);
+  });
+
+  it("catches a door importing the other", () => {
+    expect(
+      ruleViolations([
+        file("provider/dynamic/webhook.ts", 'import { PACKAGE_NAME } from "../plugin/type-tokens";'),
+        file("provider/plugin/grpc-server.ts", 'import { Webhook } from "../dynamic/webhook";'),
+        file("provider/plugin/native-webhook.ts", 'import { webhookProperties } from "../dynamic/webhook";'),
+      ]),
+    ).toEqual([
+      "provider/dynamic/webhook.ts <- ../plugin/type-tokens: neither door imports the other",
+      "provider/plugin/grpc-server.ts <- ../dynamic/webhook: neither door imports the other",
     ]);
   });
 });
