@@ -16,8 +16,9 @@ import {
   type CreateResult,
   type UpdateResult,
 } from "./steps";
+import { stateBeforeRequests } from "./update";
 import type { WebhookInputs, WebhookState } from "./schema";
-import { INPUT_KEYS, compact } from "./state";
+import { compact } from "./state";
 
 type Raw = Record<string, unknown>;
 
@@ -58,19 +59,13 @@ export function predictCreate(inputs: WebhookInputs & Raw): CreateResult {
  * declared key is the key `up` sets.
  */
 export function predictUpdate(olds: WebhookState, news: WebhookInputs & Raw): UpdateResult {
-  const computed = Object.fromEntries(
-    Object.entries(olds).filter(([key]) => !(INPUT_KEYS as readonly string[]).includes(key)),
-  );
   const put = changedWebhookFields(olds, news).length > 0;
   const rotate = secretChangeRequested(olds, news);
   // A new endpoint may reach another server, where update creates the webhook anew (with the key
   // it has): only a request could tell, so what the server sets is unknown, its creation time too.
   const moved = olds.endpoint !== news.endpoint;
   const outs = compact({
-    ...computed,
-    ...news,
-    secret: olds.secret,
-    secretSource: olds.secretSource,
+    ...stateBeforeRequests(olds, news),
     ...(put || rotate || moved ? WRITTEN_BY_SERVER : {}),
     ...(moved ? { createdAt: UNKNOWN } : {}),
     ...(rotate

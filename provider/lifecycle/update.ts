@@ -18,6 +18,23 @@ export interface UpdateResult {
 }
 
 /**
+ * The updated state before any request: computed fields from the old state, every input from the
+ * new one, so an optional input the program dropped leaves state too. The key in force is still
+ * the old one. A preview predicts from the same starting point (./preview).
+ */
+export function stateBeforeRequests(olds: WebhookState, news: WebhookInputs & Raw): WebhookState {
+  const computed = Object.fromEntries(
+    Object.entries(olds).filter(([key]) => !(INPUT_KEYS as readonly string[]).includes(key)),
+  );
+  return compact({
+    ...computed,
+    ...news,
+    secret: olds.secret,
+    secretSource: olds.secretSource,
+  }) as WebhookState;
+}
+
+/**
  * PUT the full desired state (PUT resets omitted fields), only when a stored field changed, so
  * that a key rotation alone does not reset `attempts`. Then PATCH the secret when asked, and
  * keep the key it replaces as `previousSecret` for the receivers' rotation window.
@@ -32,17 +49,7 @@ export async function update(
     if (moved) return { outs: moved };
   }
   const { client } = clientFor(news);
-  // Computed fields come from the old state, every input from the new one, so an optional
-  // input the program dropped leaves state too. The key in force is still the old one.
-  const computed = Object.fromEntries(
-    Object.entries(olds).filter(([key]) => !(INPUT_KEYS as readonly string[]).includes(key)),
-  );
-  let state = compact({
-    ...computed,
-    ...news,
-    secret: olds.secret,
-    secretSource: olds.secretSource,
-  }) as WebhookState;
+  let state = stateBeforeRequests(olds, news);
   if (changedWebhookFields(olds, news).length > 0) {
     try {
       state = withLiveFields(state, await client.update(id, toBody(news)));
