@@ -1,7 +1,8 @@
 /**
  * The fault matrix's world: one emulator, one stack and as few engine commands as the cells allow
  * (see fault-matrix.test.ts). Each (door, row, plan) triple is a lane: an Appwrite project of its
- * own holding the row's webhook and a companion webhook, with the stack's API key. A lane's plan
+ * own holding the row's webhook (and, for a lane whose reads are faulted, a companion webhook),
+ * with the stack's API key. A lane's plan
  * names the write operation it goes through under a burst and the one it goes through under a
  * persistent fault, so one `up` runs every write operation's cells at once, each on lanes of its
  * own. A fault is aimed at a lane by its project (X-Appwrite-Project), so a create or a list, whose
@@ -36,9 +37,9 @@ export interface Lane {
   /** `<door>-<row>-<plan>`, e.g. `dynamic-429-update`. */
   key: string;
   project: string;
-  /** Resource names of the row's webhook and of its companion. */
+  /** Resource names of the row's webhook and of its companion (lanes whose reads are faulted). */
   resource: string;
-  companion: string;
+  companion?: string;
 }
 
 const LIST_OR_GET = /^\/v1\/webhooks(\/[^/]+)?$/;
@@ -56,7 +57,7 @@ export class FaultLanes {
           key,
           project: `fm-${key}`,
           resource: `row_${key}`,
-          companion: `companion_${key}`,
+          ...(plan.reads ? { companion: `companion_${key}` } : {}),
         };
       }),
     ),
@@ -73,7 +74,7 @@ export class FaultLanes {
   private cursor = 0;
 
   /**
-   * Starts the emulator and the stack, and creates every companion and the row webhook of every
+   * Starts the emulator and the stack, and creates the companions and the row webhook of every
    * lane whose first operation is not a create (no fault yet).
    */
   async open(): Promise<void> {
@@ -113,20 +114,22 @@ export class FaultLanes {
     for (const lane of lanes) counters[lane.key] = (counters[lane.key] ?? 1) + 1;
   }
 
-  /** Declares every companion and the row webhooks of `withRows`. */
+  /** Declares the companions and the row webhooks of `withRows`. */
   async declare(withRows: readonly Lane[]): Promise<void> {
     const entries: Array<[string, Declared]> = [];
     for (const lane of this.lanes) {
-      entries.push([
-        lane.companion,
-        {
-          name: `companion ${lane.key}`,
-          url: url(`/matrix/${lane.key}/companion`),
-          events: ["users.*.create"],
-          projectId: lane.project,
-          door: lane.door,
-        },
-      ]);
+      if (lane.companion) {
+        entries.push([
+          lane.companion,
+          {
+            name: `companion ${lane.key}`,
+            url: url(`/matrix/${lane.key}/companion`),
+            events: ["users.*.create"],
+            projectId: lane.project,
+            door: lane.door,
+          },
+        ]);
+      }
       if (!withRows.includes(lane)) continue;
       entries.push([
         lane.resource,
@@ -191,7 +194,7 @@ export class FaultLanes {
 
   /** Runs one engine command with every step at once, then clears the faults. */
   async command(command: "up" | "refresh", options: Record<string, unknown> = {}): Promise<EngineRun> {
-    // Above the number of resources (a row webhook and a companion per lane).
+    // Above the number of resources (at most a row webhook and a companion per lane).
     const parallel = 2 * this.lanes.length + 1;
     const run = await engine(this.fixture.stack, command, { parallel, ...options });
     this.world.emulator.clearFaults();
