@@ -180,10 +180,10 @@ export async function writeResults(results: Results): Promise<void> {
     "Each cell's webhook lives in an Appwrite project of its own (a read cell's project holds a",
     "second webhook that no fault aims at, so a refresh reads the project with one list, as it",
     "reads any project holding more than one webhook), and each fault is aimed at one project:",
-    "one `up` runs every write",
-    "operation's cells of one kind (burst or persistent), of both doors, and one refresh each",
-    "kind's reads. The read column's retries are counted per project from the server's request",
-    "log (a list's retry line names no project); their sum is checked against the retry lines.",
+    "one `up` runs every write operation's cells of one kind (burst or persistent), of both",
+    "doors, and one refresh each kind's reads. The read column's retries are counted per project",
+    "from the server's request log (a list's retry line names no project); their sum is checked",
+    "against the retry lines.",
     "",
   ];
   for (const door of DOORS) {
