@@ -21,12 +21,16 @@ export default defineConfig({
         },
       },
       {
-        // The real engine: one file at a time, since each `pulumi up` already uses both cores.
+        // The real engine, after the fast project. A `pulumi up` spends much of its time waiting
+        // (on plugins starting, on retries and Retry-After, on slow answers), so two files at a
+        // time fill the two cores better than one; ENGINE_TEST_WORKERS=1 runs one at a time.
         extends: true,
         test: {
           name: "engine",
           include: ["test/e2e/**/*.test.ts", "test/bench/**/*.test.ts"],
-          fileParallelism: false,
+          maxWorkers: Number(process.env.ENGINE_TEST_WORKERS ?? 2),
+          // A project whose maxWorkers differs from the fast project's needs a group of its own.
+          sequence: { groupOrder: 1 },
           testTimeout: 300_000,
           // Provisioning the engine from cold builds it with Go (minutes); it is cached afterwards.
           hookTimeout: 30 * 60_000,

@@ -1,11 +1,14 @@
 /**
- * The fault matrix's world: one emulator, one stack and one command per operation for every row
- * of both doors. Each (door, row) pair is a lane: an Appwrite project of its own holding the row's
- * webhook and a companion webhook, with the stack's API key. A fault is aimed at a lane by its
- * project (X-Appwrite-Project), so a create or a list, whose path names no webhook, still hits one
- * lane only; the companion makes a refresh read the project with one list, as it reads any
- * project holding more than one webhook, and is created before any fault, so a create fault in
- * its project can only hit the row's webhook.
+ * The fault matrix's world: one emulator, one stack and as few engine commands as the cells allow
+ * (see fault-matrix.test.ts). Each (door, row, plan) triple is a lane: an Appwrite project of its
+ * own holding the row's webhook (and, for a lane whose reads are faulted, a companion webhook),
+ * with the stack's API key. A lane's plan
+ * names the write operation it goes through under a burst and the one it goes through under a
+ * persistent fault, so one `up` runs every write operation's cells at once, each on lanes of its
+ * own. A fault is aimed at a lane by its project (X-Appwrite-Project), so a create or a list, whose
+ * path names no webhook, still hits one lane only; the companion makes a refresh read the project
+ * with one list, as it reads any project holding more than one webhook, and is created before any
+ * fault, so a create fault in its project can only hit the row's webhook.
  */
 import { expect } from "vitest";
 import type { RequestRecord } from "../../../emulator";
@@ -14,6 +17,7 @@ import { API_KEY, declare, startWorld, url, webhookStack, type World } from "../
 import {
   DOORS,
   METHOD,
+  PLANS,
   ROWS_BY_DOOR,
   TIMEOUT_SECONDS,
   emptyResults,
@@ -21,6 +25,7 @@ import {
   type Door,
   type Kind,
   type Op,
+  type Plan,
   type Row,
 } from "./fault-rows";
 import { assertConverged, engine, succeeded, webhookStates, type Declared, type EngineRun } from "./support";
@@ -28,38 +33,50 @@ import { assertConverged, engine, succeeded, webhookStates, type Declared, type 
 export interface Lane {
   door: Door;
   row: Row;
-  /** `<door>-<row>`, e.g. `dynamic-429`. */
+  plan: Plan;
+  /** `<door>-<row>-<plan>`, e.g. `dynamic-429-update`. */
   key: string;
   project: string;
-  /** Resource names of the row's webhook and of its companion. */
+  /** Resource names of the row's webhook and of its companion (lanes whose reads are faulted). */
   resource: string;
-  companion: string;
+  companion?: string;
 }
 
-/** Above the number of resources, so every step of a command runs at once. */
-const PARALLEL = 64;
 const LIST_OR_GET = /^\/v1\/webhooks(\/[^/]+)?$/;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export class FaultLanes {
   readonly lanes: Lane[] = DOORS.flatMap((door) =>
-    ROWS_BY_DOOR[door].map((row) => {
-      const key = `${door}-${row.key}`;
-      return { door, row, key, project: `fm-${key}`, resource: `row_${key}`, companion: `companion_${key}` };
-    }),
+    ROWS_BY_DOOR[door].flatMap((row) =>
+      PLANS.map((plan) => {
+        const key = `${door}-${row.key}-${plan.key}`;
+        return {
+          door,
+          row,
+          plan,
+          key,
+          project: `fm-${key}`,
+          resource: `row_${key}`,
+          ...(plan.reads ? { companion: `companion_${key}` } : {}),
+        };
+      }),
+    ),
   );
   readonly results = emptyResults();
   /** Webhook ID of each lane's row webhook, read from state after its create. */
   readonly ids: Record<string, string> = {};
-  /** Bumped to make every row webhook's update (name) or rotation (trigger) due. */
-  version = 1;
-  trigger = 1;
+  /** Per lane key, bumped to make the row webhook's update (name) or rotation (trigger) due. */
+  private readonly version: Record<string, number> = {};
+  private readonly trigger: Record<string, number> = {};
   world!: World;
   fixture!: StackFixture;
   private declared: Record<string, Declared> = {};
   private cursor = 0;
 
-  /** Starts the emulator and the stack, and creates every companion (no fault yet). */
+  /**
+   * Starts the emulator and the stack, and creates the companions and the row webhook of every
+   * lane whose first operation is not a create (no fault yet).
+   */
   async open(): Promise<void> {
     await provisionEngine();
     this.world = await startWorld();
@@ -73,39 +90,54 @@ export class FaultLanes {
         value: String(TIMEOUT_SECONDS),
       });
     }
-    await this.declare([]);
+    await this.declare(this.lanes.filter((lane) => lane.plan.transient !== "create"));
     succeeded(await this.command("up"));
+    await this.recordIds();
     await this.assertConverged();
   }
 
+  /** Throws the stack away with its server: a destroy would only cost one more command. */
   async close(): Promise<void> {
     this.world?.emulator.clearFaults();
-    await this.fixture?.dispose();
+    this.fixture?.discard();
     await this.world?.close();
   }
 
-  /** Declares every companion and the row webhooks of `withRows`. */
+  /** The lanes whose `kind` operation is `op`; `read` is the lanes whose plan reads. */
+  going(kind: Kind, op: Op): Lane[] {
+    return this.lanes.filter((lane) => (op === "read" ? lane.plan.reads : lane.plan[kind] === op));
+  }
+
+  /** Makes the next declare change the row webhook's name (update) or rotation trigger (rotate). */
+  makeDue(op: "update" | "rotate", lanes: readonly Lane[]): void {
+    const counters = op === "update" ? this.version : this.trigger;
+    for (const lane of lanes) counters[lane.key] = (counters[lane.key] ?? 1) + 1;
+  }
+
+  /** Declares the companions and the row webhooks of `withRows`. */
   async declare(withRows: readonly Lane[]): Promise<void> {
     const entries: Array<[string, Declared]> = [];
     for (const lane of this.lanes) {
-      entries.push([
-        lane.companion,
-        {
-          name: `companion ${lane.key}`,
-          url: url(`/matrix/${lane.key}/companion`),
-          events: ["users.*.create"],
-          projectId: lane.project,
-          door: lane.door,
-        },
-      ]);
+      if (lane.companion) {
+        entries.push([
+          lane.companion,
+          {
+            name: `companion ${lane.key}`,
+            url: url(`/matrix/${lane.key}/companion`),
+            events: ["users.*.create"],
+            projectId: lane.project,
+            door: lane.door,
+          },
+        ]);
+      }
       if (!withRows.includes(lane)) continue;
       entries.push([
         lane.resource,
         {
-          name: `row ${lane.key} v${this.version}`,
+          name: `row ${lane.key} v${this.version[lane.key] ?? 1}`,
           url: url(`/matrix/${lane.key}`),
           events: ["users.*.create"],
-          rotationTrigger: this.trigger,
+          rotationTrigger: this.trigger[lane.key] ?? 1,
           projectId: lane.project,
           door: lane.door,
         },
@@ -162,8 +194,14 @@ export class FaultLanes {
 
   /** Runs one engine command with every step at once, then clears the faults. */
   async command(command: "up" | "refresh", options: Record<string, unknown> = {}): Promise<EngineRun> {
-    const run = await engine(this.fixture.stack, command, { parallel: PARALLEL, ...options });
+    // Above the number of resources (at most a row webhook and a companion per lane).
+    const parallel = 2 * this.lanes.length + 1;
+    const run = await engine(this.fixture.stack, command, { parallel, ...options });
     this.world.emulator.clearFaults();
+    // The matrix's time is its commands' time: printed so that a slower command shows.
+    console.log(
+      `fault matrix: ${command}${run.error ? " (failed)" : ""} took ${(run.ms / 1000).toFixed(1)} s`,
+    );
     return run;
   }
 

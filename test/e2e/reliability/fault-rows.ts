@@ -28,6 +28,33 @@ export const METHOD: Record<Op, string> = {
   delete: "DELETE",
 };
 
+/** The operations an `up` runs: every operation but the refresh's read. */
+export type WriteOp = Exclude<Op, "read">;
+
+/**
+ * What a lane goes through: the write operation it meets under a burst (`transient`), the one it
+ * meets under a persistent fault, and whether its refreshes are faulted. Across the plans every
+ * operation meets each kind of fault exactly once per (door, row), so a single `up` per kind runs
+ * every write cell, each on lanes of its own, where one `up` per operation did before:
+ * - create: absent at first, created under a burst, deleted under a persistent fault;
+ * - delete: created at first, deleted under a burst, created again (same derived ID) under a
+ *   persistent fault;
+ * - update: updated under each kind, and the lane both refreshes fault;
+ * - rotate: rotated under each kind.
+ */
+export interface Plan {
+  key: string;
+  transient: WriteOp;
+  persistent: WriteOp;
+  reads: boolean;
+}
+export const PLANS: readonly Plan[] = [
+  { key: "create", transient: "create", persistent: "delete", reads: false },
+  { key: "delete", transient: "delete", persistent: "create", reads: false },
+  { key: "update", transient: "update", persistent: "update", reads: true },
+  { key: "rotate", transient: "rotate", persistent: "rotate", reads: false },
+];
+
 /** Where a row's fault is aimed: one operation's calls in one lane's project. */
 export type LaneMatch = { method: string; path: RegExp; projectId: string; count: number | null };
 
@@ -117,12 +144,22 @@ export function emptyResults(): Results {
   };
 }
 
-/** The Appwrite/network part of an error line, for the table. */
+/**
+ * The Appwrite/network part of an error line, for the table: the same words from run to run (no
+ * webhook ID, no attempt count or time, which the retries and calls columns show).
+ */
 export function summarize(line: string): string {
   const appwrite = /HTTP \d{3} [a-z_]+/.exec(line)?.[0];
   if (appwrite) return appwrite;
-  const network = /: ([^:]+) \(([A-Z_]+)\)\. Check/.exec(line);
-  return network ? `${network[1]} (${network[2]})` : line.slice(0, 80);
+  const code = /\(([A-Z_]+)\)\. Check/.exec(line)?.[1];
+  const cause = /webhook [^\s:]+: ([^,;(]+?)(?:[,;]| \()/.exec(line)?.[1];
+  if (!code || !cause) return line.slice(0, 80);
+  const notes = [
+    /at the limit of/.test(line) ? "stopped at the operation's time limit" : "",
+    /not written when read back/.test(line) ? "not written when read back" : "",
+    /whether it was written is not known/.test(line) ? "not known whether written" : "",
+  ].filter(Boolean);
+  return [cause, ...notes].join(", ") + ` (${code})`;
 }
 
 /**
@@ -140,11 +177,12 @@ export async function writeResults(results: Results): Promise<void> {
     "for the operation. After every cell each project held exactly the declared webhooks, state",
     "matched them, and every key in state verified a real signed delivery.",
     "",
-    "Each row's webhook lives in an Appwrite project of its own, with a second webhook that no",
-    "fault aims at (so a refresh reads the project with one list, as it reads any project holding",
-    "more than one webhook), and each fault is aimed at one project: one command runs an",
-    "operation's every row, of both doors. The read column's retries are counted per project from",
-    "the server's request log (a list's retry line names no project); their sum is checked",
+    "Each cell's webhook lives in an Appwrite project of its own (a read cell's project holds a",
+    "second webhook that no fault aims at, so a refresh reads the project with one list, as it",
+    "reads any project holding more than one webhook), and each fault is aimed at one project:",
+    "one `up` runs every write operation's cells of one kind (burst or persistent), of both",
+    "doors, and one refresh each kind's reads. The read column's retries are counted per project",
+    "from the server's request log (a list's retry line names no project); their sum is checked",
     "against the retry lines.",
     "",
   ];
