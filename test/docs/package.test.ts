@@ -7,10 +7,11 @@
  */
 import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, posix } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, WORK_ROOT } from "../support/engine";
+import { relativeLinkPaths } from "./links";
 import { QUICKSTART, TOOL_PATH, installConsumer, readJson, shippedFiles } from "./consumer";
 import { documentationPages, snippet } from "./snippets";
 
@@ -238,15 +239,11 @@ describe("package hygiene", () => {
     expect(shipped.has("LICENSE")).toBe(true);
     const pages = documentationPages();
     expect(pages.filter((page) => !shipped.has(page))).toEqual([]);
-    const missing = pages.flatMap((page) => {
-      const text = readFileSync(join(REPO_ROOT, page), "utf8");
-      const links = [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1] ?? "");
-      const relative = links.filter((link) => !/^[a-z]+:/i.test(link) && !link.startsWith("#"));
-      return relative
-        .map((link) => posix.join(posix.dirname(page), link.replace(/#.*$/, "")))
+    const missing = pages.flatMap((page) =>
+      relativeLinkPaths(page)
         .filter((path) => !shipped.has(path) && ![...shipped].some((file) => file.startsWith(`${path}/`)))
-        .map((path) => `${page}: ${path}`);
-    });
+        .map((path) => `${page}: ${path}`),
+    );
     expect(missing).toEqual([]);
   }, 60_000);
 

@@ -6,9 +6,10 @@
  * The code blocks of every page are run by ./snippets.test.ts, which reads the same documents.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, normalize, relative } from "node:path";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../support/engine";
+import { anchors, links, OWN_REPOSITORY, prose, slug, type Link } from "./links";
 import { documentationPages, documents } from "./snippets";
 
 /** "Under 15 KB", with KB as 1,000 bytes, as the pages write figures. */
@@ -16,79 +17,6 @@ const README_BUDGET_BYTES = 15_000;
 
 /** The documents whose links are checked: ARCHITECTURE.md even before it exists, so its absence fails. */
 const LINKING_DOCUMENTS = [...new Set([...documents(), "ARCHITECTURE.md"])];
-
-/** `https://github.com/<owner>/<name>/` from package.json: links there are to this repository. */
-const OWN_REPOSITORY = (() => {
-  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
-    repository: { url: string };
-  };
-  return `${manifest.repository.url.replace(/^git\+/, "").replace(/\.git$/, "")}/`;
-})();
-
-/** The document's lines with fenced blocks left out and inline code spans blanked: links there are not links. */
-function prose(text: string): string[] {
-  const lines: string[] = [];
-  let fence: string | undefined;
-  for (const line of text.replace(/\r\n/g, "\n").split("\n")) {
-    const marker = /^\s*(`{3,}|~{3,})(.*)$/.exec(line);
-    if (fence === undefined) {
-      if (marker) fence = marker[1];
-      else lines.push(line.replace(/(`+)(?:(?!\1).)+?\1/g, "code"));
-    } else if (marker?.[1]?.startsWith(fence) && marker[2]?.trim() === "") fence = undefined;
-  }
-  return lines;
-}
-
-/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
-function slug(heading: string): string {
-  return heading
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\p{M} _-]/gu, "")
-    .replace(/ /g, "-");
-}
-
-/** The anchors of a Markdown file's headings, numbered as GitHub numbers repeated ones. */
-function anchors(path: string): Set<string> {
-  const seen = new Map<string, number>();
-  const found = new Set<string>();
-  for (const line of prose(readFileSync(join(REPO_ROOT, path), "utf8").replace(/`/g, ""))) {
-    const heading = /^#{1,6}\s+(.+?)\s*#*\s*$/.exec(line)?.[1];
-    if (!heading) continue;
-    const base = slug(heading);
-    const count = seen.get(base) ?? 0;
-    seen.set(base, count + 1);
-    found.add(count === 0 ? base : `${base}-${count}`);
-  }
-  return found;
-}
-
-interface Link {
-  /** As written. */
-  target: string;
-  /** The repository path it names, or undefined for another site. */
-  path?: string;
-  anchor?: string;
-}
-
-/** The inline links of a document, each resolved to a repository path when it names one. */
-function links(doc: string, text = readFileSync(join(REPO_ROOT, doc), "utf8")): Link[] {
-  const linkTargets = prose(text)
-    .join("\n")
-    .matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g);
-  return [...linkTargets].map((match): Link => {
-    const target = match[1] ?? "";
-    const [path = "", anchor] = target.split("#", 2);
-    if (target.startsWith("#")) return { target, path: doc, anchor };
-    if (target.startsWith(OWN_REPOSITORY)) {
-      // blob/<branch>/<path> or tree/<branch>/<path>; anything else on the site is not a file.
-      const file = /^(?:blob|tree)\/[^/]+\/(.*)$/.exec(path.slice(OWN_REPOSITORY.length))?.[1];
-      return { target, path: file === undefined ? "(not a file)" : decodeURIComponent(file) || ".", anchor };
-    }
-    if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return { target };
-    return { target, path: normalize(join(dirname(doc), decodeURIComponent(path))), anchor };
-  });
-}
 
 /** Why a link leads nowhere, or undefined when it leads somewhere. */
 function broken(link: Link): string | undefined {
