@@ -20,8 +20,8 @@ import { AppwriteApiError, AppwriteTransportError } from "./errors";
 import { errorType, parseJson } from "./response-bodies";
 import type { AppwriteWebhook, CreateOutcome, WebhookBody, WebhookList } from "./webhook-models";
 
-export type { AppwriteWebhook, CreateOutcome, WebhookBody, WebhookList } from "./webhook-models";
-export { SENSITIVE_HEADERS, retryAfterMs, type ClientOptions } from "./call-runner";
+// The shapes the client's callers read and send.
+export type { AppwriteWebhook, WebhookBody } from "./webhook-models";
 
 /** The wording of a read of one webhook, in its retry lines and errors, whichever request serves it. */
 export const readOperation = (webhookId: string): string => `read webhook ${webhookId}`;
