@@ -157,10 +157,25 @@ describe("the single-executable plugin, installed from its tarball", () => {
     expect(emulator.webhooks(PROJECT)).toEqual([]);
   });
 
-  it("the engine never fell back to a plugin or Node on PATH", () => {
+  it("the engine never fell back to a plugin on PATH", () => {
     const all = printed.join("\n");
     expect(all.length).toBeGreaterThan(0);
     // The engine's warning is "using <plugin> from $PATH at <path>".
     expect(all).not.toMatch(/from \$PATH/);
+  });
+
+  it("control: the same executable found on PATH instead draws that warning", async () => {
+    const pathPlugins = join(scratch, "path-plugins");
+    mkdirSync(pathPlugins);
+    symlinkSync(
+      join(pulumiHome, "plugins", `resource-appwrite-webhooks-v${VERSION}`, PLUGIN_NAME),
+      join(pathPlugins, PLUGIN_NAME),
+    );
+    const otherHome = join(scratch, "home-without-plugin");
+    const { stdout, stderr } = await run(join(binDir, "pulumi"), ["preview", "--stack", "installed"], {
+      cwd: fixture?.workDir,
+      env: { ...fixture?.env, PATH: `${binDir}:${pathPlugins}`, PULUMI_HOME: otherHome },
+    });
+    expect(stdout + stderr).toMatch(/from \$PATH/);
   });
 });
