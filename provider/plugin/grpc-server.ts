@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import * as sea from "node:sea";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
@@ -26,6 +27,8 @@ type Handler<Req, Res> = grpc.handleUnaryCall<Req, Res>;
 
 /** Written by `npm run build` beside the compiled code (dist/schema); the same bytes the repository commits. */
 const SCHEMA_FILE = join(__dirname, "..", "..", "schema", `${PACKAGE_NAME}.pulumi.json`);
+/** The same file as an asset of the single executable (`npm run build:plugin`), which has no dist/ beside it. */
+export const SCHEMA_ASSET = `${PACKAGE_NAME}.pulumi.json`;
 
 /** Runs one call; any throw becomes a gRPC status carrying the lifecycle's message. */
 function unary<Req, Res>(
@@ -108,7 +111,7 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
     if (request.getVersion() > 0) throw new Error(`unsupported schema version ${request.getVersion()}`);
     let schema: string;
     try {
-      schema = readFileSync(SCHEMA_FILE, "utf8");
+      schema = sea.isSea() ? sea.getAsset(SCHEMA_ASSET, "utf8") : readFileSync(SCHEMA_FILE, "utf8");
     } catch {
       throw new Error(
         `the package schema is missing (${SCHEMA_FILE}): build the package with \`npm run build\``,

