@@ -86,6 +86,35 @@ const SETTING_TYPES: Record<(typeof SETTING_KEYS)[number], PropertySpec> = {
   },
 };
 
+const REPOSITORY_URL = "https://github.com/pulumi-appwrite-webhooks/pulumi-appwrite-webhooks";
+
+/**
+ * The names each ecosystem publishes the SDKs under, read by Pulumi's code generators
+ * (tools/pulumi-sdkgen writes sdk/<language>). `respectSchemaVersion` stamps the package version
+ * into the SDKs instead of a placeholder.
+ */
+const LANGUAGE_SECTIONS = {
+  // PyPI: pulumi-appwrite-webhooks (import pulumi_appwrite_webhooks).
+  python: {
+    packageName: "pulumi_appwrite_webhooks",
+    pyproject: { enabled: true },
+    respectSchemaVersion: true,
+  },
+  // Go module github.com/pulumi-appwrite-webhooks/pulumi-appwrite-webhooks/sdk/go, committed in
+  // this repository under sdk/go.
+  go: {
+    importBasePath: "github.com/pulumi-appwrite-webhooks/pulumi-appwrite-webhooks/sdk/go/appwritewebhooks",
+    generateResourceContainerTypes: true,
+    respectSchemaVersion: true,
+  },
+  // NuGet: PulumiAppwriteWebhooks.AppwriteWebhooks; the `Pulumi.` prefix belongs to Pulumi's own packages.
+  csharp: {
+    rootNamespace: "PulumiAppwriteWebhooks",
+    packageReferences: { Pulumi: "3.*" },
+    respectSchemaVersion: true,
+  },
+};
+
 export function buildPackageSchema(): Record<string, unknown> {
   const inputs = properties(webhookArgsSchema, "input");
   const declared = properties(webhookArgsSchema, "output");
@@ -101,6 +130,14 @@ export function buildPackageSchema(): Record<string, unknown> {
       "Appwrite 1.9.6+ webhooks with secret signing keys, rotation and event validation (the resource provider plugin of pulumi-appwrite-webhooks).",
     keywords: ["pulumi", "appwrite", "webhooks", "category/infrastructure", "kind/native"],
     license: "Apache-2.0",
+    repository: REPOSITORY_URL,
+    // Where `pulumi plugin install` and the SDKs fetch the plugin: the repository's GitHub
+    // releases (github://api.github.com/<owner> implies the repository pulumi-<package name>).
+    pluginDownloadURL: "github://api.github.com/pulumi-appwrite-webhooks",
+    // The Python and Go generators write a package manifest (pyproject.toml, go.mod) only for a
+    // package that supports packing.
+    meta: { supportPack: true },
+    language: LANGUAGE_SECTIONS,
     config: { variables: SETTING_TYPES },
     provider: {
       description: "The appwrite-webhooks provider: one Appwrite endpoint and project.",
