@@ -5,7 +5,7 @@
 import { readWebhook } from "../appwrite/batched-reads";
 import { connect } from "./connect";
 import type { WebhookInputs, WebhookState } from "./schema";
-import { importedState, inputsFromState, withLiveFields } from "./state";
+import { importedInputs, importedState, inputsFromState, withLiveFields } from "./state";
 
 const isStoredState = (props: WebhookState | Record<string, never>): props is WebhookState =>
   props.webhookId !== undefined;
@@ -24,7 +24,11 @@ export async function read(id: string, props: WebhookState | Record<string, neve
   const { client, connection } = connect(props);
   const live = await readWebhook(client, connection, id);
   if (!live) return { id: "" };
+  if (isStoredState(props)) {
+    const state = withLiveFields(props, live);
+    return { id, props: state, inputs: inputsFromState(state) };
+  }
   // `pulumi import` reads with only an ID: the target is the provider's configured one.
-  const state = isStoredState(props) ? withLiveFields(props, live) : importedState(connection, live);
-  return { id, props: state, inputs: inputsFromState(state) };
+  const state = importedState(connection, live);
+  return { id, props: state, inputs: importedInputs(state) };
 }

@@ -294,6 +294,19 @@ export function importedState(
   return withLiveFields(seed, webhook);
 }
 
+/**
+ * The inputs `pulumi import` hands back, which the engine prints as the code to paste into the
+ * program: the webhook's own fields and its ID, without the connection the provider is configured
+ * with (pasted code keeps following the provider) and without arguments at their defaults.
+ */
+export function importedInputs(state: WebhookState): Partial<WebhookInputs> {
+  const own: Record<string, unknown> = inputsFromState(state);
+  delete own.endpoint;
+  delete own.projectId;
+  for (const [key, value] of Object.entries(ARG_DEFAULTS)) if (own[key] === value) delete own[key];
+  return own as Partial<WebhookInputs>;
+}
+
 /** The inputs that would produce `state`: what read returns so a diff after refresh is truthful. */
 export function inputsFromState(state: WebhookState): Partial<WebhookInputs> {
   const inputs: Record<string, unknown> = {};

@@ -2,7 +2,8 @@
  * The plugin installed as users install a provider: `npm run build:plugin` packs the linux-amd64
  * single executable, `pulumi plugin install resource appwrite-webhooks v<version> --file <tarball>`
  * puts it in a fresh PULUMI_HOME, and examples/yaml runs against the emulator with PATH holding
- * only the Pulumi CLI and the YAML language host: no Node, no plugin on PATH.
+ * only the Pulumi CLI and the YAML language host: no Node, no plugin on PATH. It creates, previews,
+ * rotates, imports a webhook made by hand, and destroys.
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
@@ -82,6 +83,7 @@ beforeAll(async () => {
 afterAll(async () => {
   try {
     if (fixture) {
+      // Clean-up after a failed case: nothing to review, so no preview.
       await inStack(["destroy", "--yes", "--skip-preview"]).catch(() => undefined);
       fixture.discard();
     }
@@ -151,9 +153,56 @@ describe("the single-executable plugin, installed from its tarball", () => {
     expect(stored.includes(firstKey), "old signing key in plain text").toBe(false);
   });
 
-  it("destroy deletes the webhook", async () => {
-    const methods = await requestsDuring(() => inStack(["destroy", "--yes", "--skip-preview"]));
-    expect(methods).toEqual(["DELETE"]);
+  it("`pulumi import` adopts a webhook made outside Pulumi, reading it only, and prints its YAML", async () => {
+    const created = await fetch(`${emulator.endpoint}/webhooks`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-appwrite-project": PROJECT,
+        "x-appwrite-key": API_KEY,
+      },
+      body: JSON.stringify({
+        webhookId: "made-by-hand",
+        name: "By hand",
+        url: "https://hooks.example.com/by-hand",
+        events: ["users.*.create"],
+        enabled: true,
+        tls: true,
+      }),
+    });
+    expect(created.status).toBe(201);
+    let printedCode = "";
+    const methods = await requestsDuring(async () => {
+      printedCode = await inStack([
+        "import",
+        "appwrite-webhooks:index:Webhook",
+        "byHand",
+        "made-by-hand",
+        "--yes",
+        "--protect=false",
+      ]);
+    });
+    // Like `up`, `import` previews first: the engine reads the webhook once in each phase.
+    expect(methods).toEqual(["GET", "GET"]);
+    // The YAML host writes the resource the user pastes into the program.
+    const code = printedCode.slice(printedCode.indexOf("resources:"));
+    expect(code).toMatch(/type: appwrite-webhooks:Webhook/);
+    expect(code).toMatch(/url: https:\/\/hooks\.example\.com\/by-hand/);
+    expect(code).toMatch(/webhookId: made-by-hand/);
+    // The connection stays the provider's, and arguments at their defaults are left out.
+    expect(code).not.toMatch(/endpoint:|projectId:|adopt:|eventValidation:|enabled:/);
+    const imported = JSON.parse(await inStack(["stack", "export", "--show-secrets=false"])) as {
+      deployment: { resources: { type: string; id?: string; outputs?: Record<string, unknown> }[] };
+    };
+    const record = imported.deployment.resources.find((r) => r.id === "made-by-hand");
+    expect(record?.type).toBe("appwrite-webhooks:index:Webhook");
+    // Appwrite never returns a signing key: an import cannot know it, and says so.
+    expect(record?.outputs).toMatchObject({ webhookId: "made-by-hand", secretSource: "unknown" });
+  });
+
+  it("destroy deletes both webhooks", async () => {
+    const methods = await requestsDuring(() => inStack(["destroy", "--yes"]));
+    expect(methods).toEqual(["DELETE", "DELETE"]);
     expect(emulator.webhooks(PROJECT)).toEqual([]);
   });
 
