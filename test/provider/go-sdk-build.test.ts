@@ -1,6 +1,6 @@
 /**
  * The committed Go SDK (sdk/go) builds and passes `go vet` against the pinned Pulumi Go SDK, and
- * so does a small Go program that declares a webhook with it. The program is not run: the Go
+ * so does examples/go, a Go program that declares a webhook with it. The program is not run: the Go
  * language host cannot be installed here (the Go module proxy refuses it).
  *
  * Both build inside one Go module whose requirements start from the CLI's own (tools/pulumi/go.mod
@@ -9,16 +9,7 @@
  * the build work offline. GOSUMDB is off because modules only the SDK imports get go.sum lines
  * from that verified cache, with no checksum server to ask.
  */
-import {
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, WORK_ROOT } from "../support/engine";
@@ -99,31 +90,8 @@ beforeAll(async () => {
       ...missing.map((requirement) => `-require=${requirement.Path}@${requirement.Version}`),
     ]);
   }
-  writeFileSync(
-    join(programDir, "main.go"),
-    `package main
-
-import (
-	"${sdkModule}/appwritewebhooks"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-)
-
-func main() {
-	pulumi.Run(func(ctx *pulumi.Context) error {
-		hook, err := appwritewebhooks.NewWebhook(ctx, "orders", &appwritewebhooks.WebhookArgs{
-			Name:   pulumi.String("orders"),
-			Url:    pulumi.String("https://example.com/hooks/orders"),
-			Events: pulumi.ToStringArray([]string{"databases.*.collections.*.documents.*.create"}),
-		})
-		if err != nil {
-			return err
-		}
-		ctx.Export("signingKey", hook.Secret)
-		return nil
-	})
-}
-`,
-  );
+  // The program is examples/go, which the documentation shows.
+  cpSync(join(REPO_ROOT, "examples", "go", "main.go"), join(programDir, "main.go"));
 }, 120_000);
 afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
