@@ -6,8 +6,19 @@
  * rotates, imports a webhook made by hand, and destroys.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
-import { join } from "node:path";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from "node:fs";
+import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
@@ -21,6 +32,7 @@ import {
   type StackFixture,
 } from "../support/engine";
 import { outputs } from "./fixture";
+import { commandLines, snippet } from "../docs/snippets";
 
 const run = promisify(execFile);
 const PROJECT = "installed";
@@ -28,7 +40,9 @@ const API_KEY = "standard_installed-key-3e8a91c4";
 const { version: VERSION } = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
   version: string;
 };
-const TARBALL = join(REPO_ROOT, "dist", "plugin", `${PLUGIN_NAME}-v${VERSION}-linux-amd64.tar.gz`);
+const TARBALL = join("dist", "plugin", `${PLUGIN_NAME}-v${VERSION}-linux-amd64.tar.gz`);
+/** The README's two commands: build the linux-amd64 archive, and install it as users do. */
+const [build, install] = commandLines(snippet("plugin-install").text);
 
 let emulator: Emulator;
 let scratch: string;
@@ -66,10 +80,9 @@ async function requestsDuring(step: () => Promise<unknown>): Promise<string[]> {
 
 beforeAll(async () => {
   const engineBin = await provisionEngine();
-  // What is installed is what the command builds, from this tree.
-  await run(join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["scripts/build-plugin.ts", "linux-amd64"], {
-    cwd: REPO_ROOT,
-  });
+  // What is installed is what the README's build command builds, from this tree.
+  expect(build).toBe("npm run build:plugin -- linux-amd64");
+  await run("npm", ["run", "--silent", "build:plugin", "--", "linux-amd64"], { cwd: REPO_ROOT });
   mkdirSync(WORK_ROOT, { recursive: true });
   scratch = mkdtempSync(join(WORK_ROOT, "plugin-install-"));
   binDir = join(scratch, "bin");
@@ -98,7 +111,9 @@ describe("the single-executable plugin, installed from its tarball", () => {
 
   it("installs with `pulumi plugin install --file` into a fresh PULUMI_HOME", async () => {
     expect(existsSync(join(pulumiHome, "plugins"))).toBe(false);
-    await pulumi(["plugin", "install", "resource", "appwrite-webhooks", `v${VERSION}`, "--file", TARBALL]);
+    expect(install).toBe(`pulumi plugin install resource appwrite-webhooks v${VERSION} --file ${TARBALL}`);
+    const [, ...args] = (install ?? "").split(" ");
+    await pulumi(args, REPO_ROOT);
     const installed = join(pulumiHome, "plugins", `resource-appwrite-webhooks-v${VERSION}`, PLUGIN_NAME);
     expect(existsSync(installed)).toBe(true);
     const listed = await pulumi(["plugin", "ls"]);
@@ -211,6 +226,45 @@ describe("the single-executable plugin, installed from its tarball", () => {
     expect(all.length).toBeGreaterThan(0);
     // The engine's warning is "using <plugin> from $PATH at <path>".
     expect(all).not.toMatch(/from \$PATH/);
+  });
+
+  it("a release server holding the archive under its own name serves `pulumi plugin install` without --file", async () => {
+    // The engine fetches <server>/pulumi-resource-<name>-v<version>-<os>-<arch>.tar.gz from a
+    // plugin download URL; a local HTTP server stands in for the GitHub release.
+    const served: string[] = [];
+    const server = createServer((request, response) => {
+      served.push(request.url ?? "");
+      const name = basename(request.url ?? "");
+      if (name !== basename(TARBALL)) return void response.writeHead(404).end();
+      // The engine checks the length it was announced, as a release host sends it.
+      const length = statSync(join(REPO_ROOT, TARBALL)).size;
+      response.writeHead(200, { "content-type": "application/gzip", "content-length": length });
+      createReadStream(join(REPO_ROOT, TARBALL)).pipe(response);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const home = join(scratch, "home-from-release");
+    try {
+      await run(
+        join(binDir, "pulumi"),
+        [
+          "plugin",
+          "install",
+          "resource",
+          "appwrite-webhooks",
+          `v${VERSION}`,
+          "--server",
+          `http://127.0.0.1:${port}/`,
+        ],
+        { env: { PATH: binDir, PULUMI_HOME: home } },
+      );
+    } finally {
+      server.close();
+    }
+    expect(served.map((url) => basename(url))).toContain(basename(TARBALL));
+    expect(existsSync(join(home, "plugins", `resource-appwrite-webhooks-v${VERSION}`, PLUGIN_NAME))).toBe(
+      true,
+    );
   });
 
   it("control: the same executable found on PATH instead draws that warning", async () => {
