@@ -94,6 +94,9 @@ const REPOSITORY_URL = "https://github.com/pulumi-appwrite-webhooks/pulumi-appwr
  * into the SDKs instead of a placeholder.
  */
 const LANGUAGE_SECTIONS = {
+  // npm: this package itself. Its `plugin` entry names the plugin door's classes as the schema
+  // does, so the TypeScript printed by `pulumi import` uses the plugin, not the dynamic door.
+  nodejs: { packageName: "pulumi-appwrite-webhooks/plugin" },
   // PyPI: pulumi-appwrite-webhooks (import pulumi_appwrite_webhooks).
   python: {
     packageName: "pulumi_appwrite_webhooks",

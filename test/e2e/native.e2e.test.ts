@@ -4,11 +4,11 @@
  * serialized provider, measured beside the dynamic door's.
  */
 import { execFile } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { provisionEngine, upWithPreview, type StackFixture } from "../support/engine";
+import { REPO_ROOT, provisionEngine, upWithPreview, type StackFixture } from "../support/engine";
 import { DOORS, TYPES, bothDoors, doorUrl, n } from "./doors";
 import { API_KEY, PROJECT, declare, outputs, quiet, url, useWorld } from "./fixture";
 
@@ -35,21 +35,20 @@ describe("NativeWebhook on the real engine", () => {
     });
     expect(created.status).toBe(201);
     const handKey = liveById("imported-by-id")?.secret;
-    await promisify(execFile)(
+    const imported = await promisify(execFile)(
       join(engineBin, "pulumi"),
-      [
-        "import",
-        TYPES.native,
-        "imported",
-        "imported-by-id",
-        "--yes",
-        "--protect=false",
-        "--generate-code=false",
-        "--stack",
-        "e2e",
-      ],
+      ["import", TYPES.native, "imported", "imported-by-id", "--yes", "--protect=false", "--stack", "e2e"],
       { cwd: fixture.workDir, env: { ...process.env, ...fixture.env } },
     );
+    // Without --generate-code=false, the CLI prints the program to add: Pulumi's own TypeScript
+    // generator, run by the Node language host, declaring the webhook with the plugin's classes.
+    expect(imported.stdout).toContain(
+      'import * as appwrite_webhooks from "pulumi-appwrite-webhooks/plugin";',
+    );
+    expect(imported.stdout).toMatch(
+      /new appwrite_webhooks\.Webhook\("imported", \{[^}]*\bname: "By hand",[^}]*\bwebhookId: "imported-by-id",/,
+    );
+    await typeCheck(fixture.workDir, imported.stdout.slice(imported.stdout.indexOf("import * as pulumi")));
     expect(await stateOf(fixture, "imported")).toMatchObject({
       webhookId: "imported-by-id",
       secretSource: "unknown",
@@ -98,6 +97,20 @@ describe("NativeWebhook on the real engine", () => {
     expect(sizes.native).toBeLessThan(sizes.dynamic ?? 0);
   });
 });
+
+/**
+ * Type-checks `code` as a TypeScript file of a program in `dir` (under the repository, so the
+ * package resolves to itself by name), strictly, with the repository's TypeScript.
+ */
+async function typeCheck(dir: string, code: string): Promise<void> {
+  const file = join(dir, "imported.ts");
+  writeFileSync(file, code);
+  const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
+  const flags = ["--noEmit", "--strict", "--skipLibCheck", "--module", "nodenext", "--target", "es2022"];
+  await promisify(execFile)(process.execPath, [tsc, ...flags, file]).catch((error: { stdout?: string }) => {
+    throw new Error(`the code pulumi import printed does not type-check:\n${error.stdout ?? String(error)}`);
+  });
+}
 
 /** The resources of the stack's checkpoint as the file backend stores them (secrets encrypted). */
 function checkpointResources(fixture: StackFixture): Array<{ urn: string }> {

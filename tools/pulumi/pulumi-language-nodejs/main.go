@@ -11,7 +11,8 @@
 // Scope: it runs a Node.js/TypeScript Pulumi program through the installed
 // @pulumi/pulumi SDK's own launcher (`@pulumi/pulumi/cmd/run`), the same
 // entry point the upstream host uses, and implements the RPCs the engine
-// needs for preview/up/refresh/destroy/stack commands. It does not report
+// needs for preview/up/refresh/destroy/stack commands, and GenerateProgram
+// (generate_program.go) for the code `pulumi import` prints. It does not report
 // resource-plugin dependencies of npm packages (GetRequiredPackages returns an
 // empty list), so programs that use packaged providers need those plugins
 // installed by other means; dynamic providers (pulumi-nodejs) need nothing.
