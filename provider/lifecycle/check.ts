@@ -65,7 +65,10 @@ export function check(olds: Raw, news: Raw, resource?: ResourceIdentity): CheckR
   // one. A new endpoint keeps it: the endpoint may be another address of the same server, where
   // the webhook is this very one, and on another server the ID is free anyway (IDs are unique
   // per server), so update can move the webhook without a replace.
-  const sameProject = olds.projectId === target.projectId;
+  // Inputs stored by `pulumi import` name no project (the code it prints follows the provider):
+  // the import read the provider's project, and a later change of project still replaces the
+  // webhook, since diff compares the project in state.
+  const sameProject = (olds.projectId ?? target.projectId) === target.projectId;
   const kept = sameProject && typeof olds.webhookId === "string" ? olds.webhookId : undefined;
   // Resolved by now: each target setting is a string, or UNKNOWN while preview waits for it.
   const resolved = target as { endpoint: string; projectId: string };

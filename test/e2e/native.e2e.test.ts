@@ -48,6 +48,8 @@ describe("NativeWebhook on the real engine", () => {
     expect(imported.stdout).toMatch(
       /new appwrite_webhooks\.Webhook\("imported", \{[^}]*\bname: "By hand",[^}]*\bwebhookId: "imported-by-id",/,
     );
+    // The printed code follows the provider's endpoint and project rather than pinning them.
+    expect(imported.stdout).not.toMatch(/\bendpoint:|\bprojectId:/);
     await typeCheck(fixture.workDir, imported.stdout.slice(imported.stdout.indexOf("import * as pulumi")));
     expect(await stateOf(fixture, "imported")).toMatchObject({
       webhookId: "imported-by-id",
