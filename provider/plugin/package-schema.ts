@@ -93,8 +93,8 @@ const RAW_FILES_URL =
 
 /**
  * The names each ecosystem publishes the SDKs under, read by Pulumi's code generators
- * (tools/pulumi-sdkgen writes sdk/<language>). `respectSchemaVersion` stamps the package version
- * into the SDKs instead of a placeholder.
+ * (tools/pulumi-sdkgen and tools/pulumi-sdkgen-dotnet write sdk/<language>). `respectSchemaVersion`
+ * stamps the package version into the SDKs instead of a placeholder.
  */
 const LANGUAGE_SECTIONS = {
   // PyPI: pulumi-appwrite-webhooks (import pulumi_appwrite_webhooks).
