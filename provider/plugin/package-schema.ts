@@ -87,11 +87,14 @@ const SETTING_TYPES: Record<(typeof SETTING_KEYS)[number], PropertySpec> = {
 };
 
 const REPOSITORY_URL = "https://github.com/pulumi-appwrite-webhooks/pulumi-appwrite-webhooks";
+/** The repository's files on its default branch, as GitHub serves them raw. */
+const RAW_FILES_URL =
+  "https://raw.githubusercontent.com/pulumi-appwrite-webhooks/pulumi-appwrite-webhooks/main";
 
 /**
  * The names each ecosystem publishes the SDKs under, read by Pulumi's code generators
- * (tools/pulumi-sdkgen writes sdk/<language>). `respectSchemaVersion` stamps the package version
- * into the SDKs instead of a placeholder.
+ * (tools/pulumi-sdkgen and tools/pulumi-sdkgen-dotnet write sdk/<language>). `respectSchemaVersion`
+ * stamps the package version into the SDKs instead of a placeholder.
  */
 const LANGUAGE_SECTIONS = {
   // npm: this package itself. Its `plugin` entry names the plugin door's classes as the schema
@@ -110,9 +113,13 @@ const LANGUAGE_SECTIONS = {
     generateResourceContainerTypes: true,
     respectSchemaVersion: true,
   },
-  // NuGet: PulumiAppwriteWebhooks.AppwriteWebhooks; the `Pulumi.` prefix belongs to Pulumi's own packages.
+  // NuGet: PulumiAppwrite.Webhooks, also the C# namespace (`using PulumiAppwrite.Webhooks;`). The
+  // generator names the package <rootNamespace>.<namespace of the package name>; its default root,
+  // `Pulumi`, is a prefix Pulumi reserved on nuget.org, and `PulumiAppwriteWebhooks.AppwriteWebhooks`
+  // would say the name twice. These are the words of the npm and PyPI name, pulumi-appwrite-webhooks.
   csharp: {
-    rootNamespace: "PulumiAppwriteWebhooks",
+    rootNamespace: "PulumiAppwrite",
+    namespaces: { [PACKAGE_NAME]: "Webhooks" },
     packageReferences: { Pulumi: "3.*" },
     respectSchemaVersion: true,
   },
@@ -134,6 +141,12 @@ export function buildPackageSchema(): Record<string, unknown> {
     keywords: ["pulumi", "appwrite", "webhooks", "category/infrastructure", "kind/native"],
     license: "Apache-2.0",
     repository: REPOSITORY_URL,
+    homepage: REPOSITORY_URL,
+    // Without a publisher the .NET generator names "Pulumi Corp." as the NuGet package's author.
+    publisher: "pulumi-appwrite-webhooks",
+    // The .NET generator downloads the logo into the NuGet package; tools/pulumi-sdkgen-dotnet
+    // serves this URL from the committed file it names (provider/plugin/logo.png).
+    logoUrl: `${RAW_FILES_URL}/provider/plugin/logo.png`,
     // Where `pulumi plugin install` and the SDKs fetch the plugin: the repository's GitHub
     // releases (github://api.github.com/<owner> implies the repository pulumi-<package name>).
     pluginDownloadURL: "github://api.github.com/pulumi-appwrite-webhooks",

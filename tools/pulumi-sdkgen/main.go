@@ -5,8 +5,8 @@
 //
 // Usage: pulumi-sdkgen <schema.json> <out dir>
 //
-// writes <out dir>/python and <out dir>/go. .NET is not here: from Pulumi v3.x the .NET generator
-// lives in github.com/pulumi/pulumi-dotnet, which the Go module proxy does not serve.
+// writes <out dir>/python and <out dir>/go. .NET is tools/pulumi-sdkgen-dotnet: the CLI's pkg/v3 no
+// longer holds the .NET generator, which moved to github.com/pulumi/pulumi-dotnet.
 package main
 
 import (
