@@ -9,13 +9,14 @@ import { provisionEngine } from "../support/engine";
 import { API_PHASES, runApiFloor, type ApiPhase, type ApiSample } from "./api-floor";
 import { measureCrashRecovery, type CrashSample } from "./crash";
 import {
+  installExecutable,
   nativePluginDir,
   programEnv,
   PROGRAMS,
   REQUEST_FLOOR_PROGRAM,
   type Door,
+  type DoorSetup,
   type Mode,
-  type Program,
   type Side,
 } from "./doors";
 import {
@@ -206,6 +207,20 @@ function summarizeCrash(door: Door, n: number, samples: CrashSample[]): CrashRes
   };
 }
 
+/**
+ * Aborts the bench unless the engine ran `executable` as the provider of every command that
+ * started one: the figures of the executable door must be the installed executable's.
+ */
+export function expectProvider(samples: CommandSample[], executable: string): void {
+  const commands = samples.flatMap((sample) => (sample.providerCommand ? [sample.providerCommand] : []));
+  const other = commands.find((command) => command.split(" ")[0] !== executable);
+  if (commands.length === 0 || other !== undefined) {
+    throw new Error(
+      `bench: the executable door's provider should be ${executable}, the engine ran ${other ?? "none"}`,
+    );
+  }
+}
+
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const log = options.log ?? (() => undefined);
   const parallel = options.parallel ?? ENGINE_DEFAULT_PARALLEL;
@@ -213,8 +228,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   // Fails before any measurement when a selected door cannot run.
-  const pluginDir = options.doors.includes("native") ? nativePluginDir() : undefined;
+  const setup: DoorSetup = {};
+  if (options.doors.includes("native")) setup.pluginDir = nativePluginDir();
   const bin = await provisionEngine({ showProgress: true });
+  if (options.doors.includes("executable")) setup.executable = await installExecutable(bin, log);
   const machine = describeMachine(bin);
   let requireProfile: RequireProfile | undefined;
   if (options.profile) {
@@ -227,7 +244,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   try {
     for (const n of options.sizes) {
       const runs = options.runs[n] ?? 1;
-      const stacks = new Map<Program, BenchStack>();
+      /** By `door/side`; the request floor's by its program. */
+      const stacks = new Map<string, BenchStack>();
       const commands: TaggedSample[] = [];
       const states = new Map<string, StateMetrics[]>();
       const crashSamples = new Map<Door, CrashSample[]>();
@@ -238,7 +256,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         for (const door of options.doors) {
           for (const side of ["ours", "floor"] as const) {
             const program = PROGRAMS[door][side];
-            stacks.set(program, await openBenchStack(world, program, n, programEnv(program, bin, pluginDir)));
+            stacks.set(
+              `${door}/${side}`,
+              await openBenchStack(world, program, n, programEnv(door, bin, setup)),
+            );
           }
         }
         if (options.doors.includes("dynamic")) {
@@ -253,7 +274,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
               // Alternate which side goes first, so a trend in the machine's load cancels out.
               const order: Side[] = run % 2 === 0 ? ["ours", "floor"] : ["floor", "ours"];
               for (const side of order) {
-                const fixture = stacks.get(PROGRAMS[door][side]) as BenchStack;
+                const fixture = stacks.get(`${door}/${side}`) as BenchStack;
                 setMode(fixture, mode);
                 const cycleStarted = performance.now();
                 const cycle = await runCycle(world, fixture, n, {
@@ -261,6 +282,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
                   repeats: options.repeats,
                   update: run < updateRuns(mode),
                 });
+                if (door === "executable" && side === "ours" && setup.executable)
+                  expectProvider(cycle.samples, setup.executable.executable);
                 commands.push(...cycle.samples.map((sample) => ({ ...sample, door, mode, side })));
                 const key = `${door}/${mode}/${side}`;
                 states.set(key, [...(states.get(key) ?? []), cycle.state]);
@@ -272,11 +295,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
           }
           if (crashSizes.includes(n)) {
             for (const door of options.doors) {
-              const crash = await measureCrashRecovery(
-                world,
-                stacks.get(PROGRAMS[door].ours) as BenchStack,
-                n,
-              );
+              const crash = await measureCrashRecovery(world, stacks.get(`${door}/ours`) as BenchStack, n);
               crashSamples.set(door, [...(crashSamples.get(door) ?? []), crash]);
               log(
                 `N=${n} run ${run + 1}/${runs} ${door} crash recovery: ${(crash.recovery.ms / 1000).toFixed(1)} s, ${crash.webhooksOnServer} webhooks for ${n}`,
