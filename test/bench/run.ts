@@ -2,7 +2,7 @@
  * `npm run bench`: the benchmark of issues #7, #13 and #22, written to test/bench/results/ as
  * JSON, Markdown and SVG.
  *
- * The defaults fit about 25 minutes on a quiet 2-core machine: N = 500, one run, measuring the
+ * The defaults fit about 20 minutes on a quiet 2-core machine: N = 500, one run, measuring the
  * three doors (each beside its no-op floor) in both checkpoint modes, and the crash recovery of
  * each door. The executable door first builds the linux-amd64 single executable
  * (`npm run build:plugin -- linux-amd64`, about 20 s) and installs it into the bench's own
