@@ -8,7 +8,7 @@
  * N = 10 about 45 s more, and test/e2e/plugin-install.e2e.test.ts already runs that executable,
  * installed the same way, on the real engine. What the bench adds around it (the refusal on a
  * machine that cannot run it, the environment that leaves the Node plugin out, the check of which
- * file the engine ran) is checked below without a build.
+ * file the engine ran, the alternating start probe) is checked below without a build.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,6 +25,7 @@ import {
 } from "./bench";
 import { NATIVE_PLUGIN, installExecutable, nativePluginDir, programEnv } from "./doors";
 import type { CommandSample, ENGINE_OPS } from "./harness";
+import { measurePluginStart } from "./plugin-start";
 import { evaluateTargets, renderMarkdown } from "./report";
 import { renderSvg } from "./svg";
 
@@ -156,6 +157,20 @@ describe("the executable door, without building it", () => {
     } finally {
       rmSync(floorDir, { recursive: true, force: true });
     }
+  });
+
+  it("the start probe times a real plugin to its port, and fails on one that exits without a port", async () => {
+    const bin = await provisionEngine();
+    const pluginDir = nativePluginDir();
+    const path = programEnv("native", bin, { pluginDir })["PATH"] ?? "";
+    const plugin = join(pluginDir, NATIVE_PLUGIN);
+    // The Node plugin on both sides: what is checked is the probe, not the executable.
+    const probe = await measurePluginStart({ node: plugin, executable: plugin, path }, 1);
+    expect(probe.nodeMs.n).toBe(1);
+    expect(probe.executableMs.median).toBeGreaterThan(0);
+    await expect(measurePluginStart({ node: "/bin/false", executable: plugin, path }, 1)).rejects.toThrow(
+      /exited \(1\) before printing its port/,
+    );
   });
 
   it("aborts when the engine ran another plugin than the installed executable, or none", () => {

@@ -5,11 +5,13 @@
  * samples and their summaries.
  */
 import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { provisionEngine } from "../support/engine";
 import { API_PHASES, runApiFloor, type ApiPhase, type ApiSample } from "./api-floor";
 import { measureCrashRecovery, type CrashSample } from "./crash";
 import {
   installExecutable,
+  NATIVE_PLUGIN,
   nativePluginDir,
   programEnv,
   PROGRAMS,
@@ -31,6 +33,7 @@ import {
   type StateMetrics,
 } from "./harness";
 import { describeMachine, profileRequire, type Machine, type RequireProfile } from "./machine";
+import { measurePluginStart, type PluginStart } from "./plugin-start";
 import { REQUEST_FLOOR_OPS, requestFloorEnv, runRequestFloor } from "./request-floor";
 import type { ProcessRole } from "./proc";
 import { stat, statOf, type Stat } from "./stats";
@@ -135,6 +138,8 @@ export interface BenchResults {
   };
   machine: Machine;
   requireProfile?: RequireProfile;
+  /** The two plugins' own start (launch → port), alternating, when both plugin doors ran. */
+  pluginStart?: PluginStart;
   sizes: SizeResult[];
   /**
    * Further measurements that other bench modules attach (such as the receiver's verify timings
@@ -354,6 +359,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   } finally {
     await world.close();
   }
+  let pluginStart: PluginStart | undefined;
+  if (setup.pluginDir && setup.executable) {
+    log("timing both plugins' own start, alternating");
+    pluginStart = await measurePluginStart({
+      node: join(setup.pluginDir, NATIVE_PLUGIN),
+      executable: setup.executable.executable,
+      path: programEnv("native", bin, setup)["PATH"] ?? "",
+    });
+  }
   return {
     startedAt,
     wallSeconds: (performance.now() - started) / 1000,
@@ -369,6 +383,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     },
     machine,
     ...(requireProfile ? { requireProfile } : {}),
+    ...(pluginStart ? { pluginStart } : {}),
     sizes,
   };
 }

@@ -241,6 +241,15 @@ function pooledColdStart(results: BenchResults, door: (typeof PLUGINS)[number]):
 const coldRatio = (node: Stat | undefined, executable: Stat | undefined) =>
   node && executable ? num(executable.median / node.median, 2) : "–";
 
+function pluginStartLine(results: BenchResults): string[] {
+  const probe = results.pluginStart;
+  if (!probe) return [];
+  return [
+    "",
+    `The plugin alone, without the engine (launch → its gRPC port on stdout, ${probe.samples} of each in alternation, so both see the same load): Node plugin ${range(probe.nodeMs)} ms, single executable ${range(probe.executableMs)} ms; executable ÷ Node ${coldRatio(probe.nodeMs, probe.executableMs)}.`,
+  ];
+}
+
 /**
  * Issue 22: the plugin as users install it (the single executable) beside the plugin as this
  * repository runs it (the Node script), in the same run, on the same program.
@@ -259,6 +268,7 @@ export function pluginStartSection(results: BenchResults): string[] {
     "Both run the same program (`NativeWebhook`), in the same run. The Node plugin is the package's bin, a Node script the engine finds on PATH; the single executable is what `npm run build:plugin -- linux-amd64` packs from this tree, installed with `pulumi plugin install resource appwrite-webhooks v<version> --file <tarball>` into the bench's own PULUMI_HOME, with no plugin on PATH (the bench checks that the engine ran the installed file). Cold start: the plugin process starting (kernel start time, /proc) → the first API request the emulator received; the engine starts either plugin directly, with no launcher.",
     "",
     `Cold start over every refresh and destroy (all N and modes): Node plugin ${range(node)} ms, single executable ${range(executable)} ms; executable ÷ Node ${coldRatio(node, executable)} (medians).`,
+    ...pluginStartLine(results),
     "",
     row([
       "N",
