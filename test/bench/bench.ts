@@ -5,17 +5,20 @@
  * samples and their summaries.
  */
 import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { provisionEngine } from "../support/engine";
 import { API_PHASES, runApiFloor, type ApiPhase, type ApiSample } from "./api-floor";
 import { measureCrashRecovery, type CrashSample } from "./crash";
 import {
+  installExecutable,
+  NATIVE_PLUGIN,
   nativePluginDir,
   programEnv,
   PROGRAMS,
   REQUEST_FLOOR_PROGRAM,
   type Door,
+  type DoorSetup,
   type Mode,
-  type Program,
   type Side,
 } from "./doors";
 import {
@@ -30,6 +33,7 @@ import {
   type StateMetrics,
 } from "./harness";
 import { describeMachine, profileRequire, type Machine, type RequireProfile } from "./machine";
+import { measurePluginStart, type PluginStart } from "./plugin-start";
 import { REQUEST_FLOOR_OPS, requestFloorEnv, runRequestFloor } from "./request-floor";
 import type { ProcessRole } from "./proc";
 import { stat, statOf, type Stat } from "./stats";
@@ -134,6 +138,8 @@ export interface BenchResults {
   };
   machine: Machine;
   requireProfile?: RequireProfile;
+  /** The two plugins' own start (launch → port), alternating, when both plugin doors ran. */
+  pluginStart?: PluginStart;
   sizes: SizeResult[];
   /**
    * Further measurements that other bench modules attach (such as the receiver's verify timings
@@ -206,6 +212,20 @@ function summarizeCrash(door: Door, n: number, samples: CrashSample[]): CrashRes
   };
 }
 
+/**
+ * Aborts the bench unless the engine ran `executable` as the provider of every command that
+ * started one: the figures of the executable door must be the installed executable's.
+ */
+export function expectProvider(samples: CommandSample[], executable: string): void {
+  const commands = samples.flatMap((sample) => (sample.providerCommand ? [sample.providerCommand] : []));
+  const other = commands.find((command) => command.split(" ")[0] !== executable);
+  if (commands.length === 0 || other !== undefined) {
+    throw new Error(
+      `bench: the executable door's provider should be ${executable}, the engine ran ${other ?? "none"}`,
+    );
+  }
+}
+
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const log = options.log ?? (() => undefined);
   const parallel = options.parallel ?? ENGINE_DEFAULT_PARALLEL;
@@ -213,8 +233,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   // Fails before any measurement when a selected door cannot run.
-  const pluginDir = options.doors.includes("native") ? nativePluginDir() : undefined;
+  const setup: DoorSetup = {};
+  if (options.doors.includes("native")) setup.pluginDir = nativePluginDir();
   const bin = await provisionEngine({ showProgress: true });
+  if (options.doors.includes("executable")) setup.executable = await installExecutable(bin, log);
   const machine = describeMachine(bin);
   let requireProfile: RequireProfile | undefined;
   if (options.profile) {
@@ -227,7 +249,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   try {
     for (const n of options.sizes) {
       const runs = options.runs[n] ?? 1;
-      const stacks = new Map<Program, BenchStack>();
+      /** By `door/side`; the request floor's by its program. */
+      const stacks = new Map<string, BenchStack>();
       const commands: TaggedSample[] = [];
       const states = new Map<string, StateMetrics[]>();
       const crashSamples = new Map<Door, CrashSample[]>();
@@ -238,7 +261,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         for (const door of options.doors) {
           for (const side of ["ours", "floor"] as const) {
             const program = PROGRAMS[door][side];
-            stacks.set(program, await openBenchStack(world, program, n, programEnv(program, bin, pluginDir)));
+            stacks.set(
+              `${door}/${side}`,
+              await openBenchStack(world, program, n, programEnv(door, bin, setup)),
+            );
           }
         }
         if (options.doors.includes("dynamic")) {
@@ -253,7 +279,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
               // Alternate which side goes first, so a trend in the machine's load cancels out.
               const order: Side[] = run % 2 === 0 ? ["ours", "floor"] : ["floor", "ours"];
               for (const side of order) {
-                const fixture = stacks.get(PROGRAMS[door][side]) as BenchStack;
+                const fixture = stacks.get(`${door}/${side}`) as BenchStack;
                 setMode(fixture, mode);
                 const cycleStarted = performance.now();
                 const cycle = await runCycle(world, fixture, n, {
@@ -261,6 +287,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
                   repeats: options.repeats,
                   update: run < updateRuns(mode),
                 });
+                if (door === "executable" && side === "ours" && setup.executable)
+                  expectProvider(cycle.samples, setup.executable.executable);
                 commands.push(...cycle.samples.map((sample) => ({ ...sample, door, mode, side })));
                 const key = `${door}/${mode}/${side}`;
                 states.set(key, [...(states.get(key) ?? []), cycle.state]);
@@ -272,11 +300,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
           }
           if (crashSizes.includes(n)) {
             for (const door of options.doors) {
-              const crash = await measureCrashRecovery(
-                world,
-                stacks.get(PROGRAMS[door].ours) as BenchStack,
-                n,
-              );
+              const crash = await measureCrashRecovery(world, stacks.get(`${door}/ours`) as BenchStack, n);
               crashSamples.set(door, [...(crashSamples.get(door) ?? []), crash]);
               log(
                 `N=${n} run ${run + 1}/${runs} ${door} crash recovery: ${(crash.recovery.ms / 1000).toFixed(1)} s, ${crash.webhooksOnServer} webhooks for ${n}`,
@@ -335,6 +359,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   } finally {
     await world.close();
   }
+  let pluginStart: PluginStart | undefined;
+  if (setup.pluginDir && setup.executable) {
+    log("timing both plugins' own start, alternating");
+    pluginStart = await measurePluginStart({
+      node: join(setup.pluginDir, NATIVE_PLUGIN),
+      executable: setup.executable.executable,
+      path: programEnv("native", bin, setup)["PATH"] ?? "",
+    });
+  }
   return {
     startedAt,
     wallSeconds: (performance.now() - started) / 1000,
@@ -350,6 +383,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     },
     machine,
     ...(requireProfile ? { requireProfile } : {}),
+    ...(pluginStart ? { pluginStart } : {}),
     sizes,
   };
 }

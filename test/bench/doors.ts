@@ -1,19 +1,29 @@
 /**
- * The two doors the benchmark measures, each beside its floor, and the two checkpoint modes.
+ * The three doors the benchmark measures, each beside its floor, and the two checkpoint modes.
  *
  * - dynamic: our `Webhook` (a Pulumi dynamic resource) beside a no-op dynamic resource;
  * - native: our `NativeWebhook` through the provider plugin `pulumi-resource-appwrite-webhooks`
- *   (the package's bin) beside a no-op provider plugin (./plugins/pulumi-resource-benchnoop).
+ *   as this repository runs it, the package's bin (a Node script), found on PATH, beside a no-op
+ *   provider plugin (./plugins/pulumi-resource-benchnoop);
+ * - executable: the same program through the plugin as users get it: the single executable that
+ *   `npm run build:plugin -- linux-amd64` packs, installed with `pulumi plugin install resource
+ *   appwrite-webhooks v<version> --file <tarball>` into the bench's own PULUMI_HOME, beside the
+ *   same no-op plugin. Its stacks' PATH holds no `pulumi-resource-appwrite-webhooks`, so the engine
+ *   can only run the installed one (the bench checks which process it ran).
  *
- * The engine finds a provider plugin on PATH, so the native programs' stacks get a PATH that
- * starts with a folder holding both executables. A door that cannot run fails the bench with the
- * reason and the flag that leaves it out (BENCH_DOORS), never silently.
+ * The engine finds a plugin on PATH before its plugin cache, so the native programs' stacks get a
+ * PATH that starts with a folder holding the plugins. A door that cannot run fails the bench with
+ * the reason and the flag that leaves it out (BENCH_DOORS), never silently.
  */
+import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { REPO_ROOT, WORK_ROOT, engineEnv } from "../support/engine";
 
-export const DOORS = ["dynamic", "native"] as const;
+const run = promisify(execFile);
+
+export const DOORS = ["dynamic", "native", "executable"] as const;
 export type Door = (typeof DOORS)[number];
 export const MODES = ["checkpoints", "skip"] as const;
 /** checkpoints: the engine's default, a checkpoint after every step; skip: PULUMI_SKIP_CHECKPOINTS=true. */
@@ -28,6 +38,7 @@ export const REQUEST_FLOOR_PROGRAM: Program = "one-fetch";
 export const PROGRAMS: Record<Door, Record<Side, Program>> = {
   dynamic: { ours: "webhooks", floor: "noop" },
   native: { ours: "native", floor: "native-noop" },
+  executable: { ours: "native", floor: "native-noop" },
 };
 
 /** The resource type each program declares N of (the stack resource aside). */
@@ -72,16 +83,112 @@ export function nativePluginDir(packageRoot = REPO_ROOT): string {
   return dir;
 }
 
-/** The extra environment of a program's stack: for the native door, PATH with the plugins first. */
-export function programEnv(
-  program: Program,
+/** The single executable the executable door runs: built from this tree, installed as users install it. */
+export interface InstalledExecutable {
+  /** The PULUMI_HOME it is installed in. */
+  pulumiHome: string;
+  /** The executable inside that home's plugin cache: the process the engine must start. */
+  executable: string;
+  /** A folder for PATH with the no-op floor plugin only. */
+  floorDir: string;
+}
+
+/** The one platform this bench can run; the other archives are checked by the build's own tests. */
+export const EXECUTABLE_PLATFORM = "linux-amd64";
+
+const packageVersion = (): string =>
+  (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version;
+
+/** The archive `npm run build:plugin -- linux-amd64` writes. */
+export const executableTarball = (version = packageVersion()): string =>
+  join(REPO_ROOT, "dist", "plugin", `${NATIVE_PLUGIN}-v${version}-${EXECUTABLE_PLATFORM}.tar.gz`);
+
+/**
+ * Builds the linux-amd64 single executable from this tree (`npm run build:plugin -- linux-amd64`,
+ * about 20 s warm), so the figures are those of the code measured beside it, and installs the
+ * archive into a fresh PULUMI_HOME with `pulumi plugin install --file` (about 1 s).
+ */
+export async function installExecutable(
   bin: string,
-  pluginDir: string | undefined,
-): Record<string, string> {
-  if (program !== "native" && program !== "native-noop") return {};
-  if (!pluginDir) throw new Error(`bench: program ${program} needs the native plugins (nativePluginDir)`);
-  const base = engineEnv(bin, "").PATH ?? "";
-  return { PATH: `${pluginDir}:${base}` };
+  log: (line: string) => void = () => undefined,
+  host: { platform: string; arch: string } = process,
+): Promise<InstalledExecutable> {
+  if (host.platform !== "linux" || host.arch !== "x64") {
+    throw new Error(
+      `bench: the executable door runs the ${EXECUTABLE_PLATFORM} single executable, which this ` +
+        `${host.platform}-${host.arch} machine cannot run. To measure the other doors, run with BENCH_DOORS=dynamic,native.`,
+    );
+  }
+  const version = packageVersion();
+  const started = performance.now();
+  try {
+    await run(
+      join(REPO_ROOT, "node_modules", ".bin", "tsx"),
+      ["scripts/build-plugin.ts", EXECUTABLE_PLATFORM],
+      { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 },
+    );
+  } catch (error) {
+    const { stderr = "" } = error as { stderr?: string };
+    throw new Error(
+      `bench: \`npm run build:plugin -- ${EXECUTABLE_PLATFORM}\` failed, so the executable door cannot run ` +
+        `(BENCH_DOORS=dynamic,native leaves it out):\n${stderr}`,
+    );
+  }
+  log(
+    `built the ${EXECUTABLE_PLATFORM} single executable in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  const pulumiHome = join(WORK_ROOT, "bench-pulumi-home");
+  rmSync(pulumiHome, { recursive: true, force: true });
+  mkdirSync(pulumiHome, { recursive: true });
+  await run(
+    join(bin, "pulumi"),
+    [
+      "plugin",
+      "install",
+      "resource",
+      "appwrite-webhooks",
+      `v${version}`,
+      "--file",
+      executableTarball(version),
+    ],
+    { env: { ...process.env, PATH: bin, PULUMI_HOME: pulumiHome, PULUMI_SKIP_UPDATE_CHECK: "true" } },
+  );
+  const executable = join(pulumiHome, "plugins", `resource-appwrite-webhooks-v${version}`, NATIVE_PLUGIN);
+  if (!existsSync(executable))
+    throw new Error(`bench: \`pulumi plugin install --file\` left no ${NATIVE_PLUGIN} in its plugin cache`);
+  const floorDir = join(WORK_ROOT, "bench-floor-plugin");
+  rmSync(floorDir, { recursive: true, force: true });
+  mkdirSync(floorDir, { recursive: true });
+  symlinkSync(NOOP_PLUGIN, join(floorDir, "pulumi-resource-benchnoop"));
+  return { pulumiHome, executable, floorDir };
+}
+
+/** What each door needs prepared before its stacks open (undefined for a door not selected). */
+export interface DoorSetup {
+  /** The native door's PATH folder (nativePluginDir). */
+  pluginDir?: string;
+  executable?: InstalledExecutable;
+}
+
+/**
+ * The extra environment of a door's stack. The native door: PATH with its plugins first. The
+ * executable door: its PULUMI_HOME, and a PATH from which every folder holding a
+ * `pulumi-resource-appwrite-webhooks` (such as the Node plugin's, which the tests' engine
+ * environment adds) is left out.
+ */
+export function programEnv(door: Door, bin: string, setup: DoorSetup): Record<string, string> {
+  if (door === "dynamic") return {};
+  const base = (engineEnv(bin, "").PATH ?? "").split(":");
+  if (door === "native") {
+    if (!setup.pluginDir) throw new Error("bench: the native door needs its plugins (nativePluginDir)");
+    return { PATH: [setup.pluginDir, ...base].join(":") };
+  }
+  if (!setup.executable) throw new Error("bench: the executable door needs its install (installExecutable)");
+  const withoutNodePlugin = base.filter((dir) => dir !== "" && !existsSync(join(dir, NATIVE_PLUGIN)));
+  return {
+    PATH: [setup.executable.floorDir, ...withoutNodePlugin].join(":"),
+    PULUMI_HOME: setup.executable.pulumiHome,
+  };
 }
 
 /** Parses a comma-separated selection such as BENCH_DOORS=dynamic or BENCH_MODES=skip,checkpoints. */

@@ -96,6 +96,8 @@ export interface CommandSample {
   providerToFirstRequestMs?: number;
   /** The provider process's VmHWM, MiB. */
   providerPeakRssMb?: number;
+  /** The provider process's command line: which plugin the engine ran. */
+  providerCommand?: string;
   /** VmHWM per process role (the largest process of the role), MiB. */
   peakRssMb: Record<ProcessRole, number>;
   /** CPU ms per process role, plus this process (emulator, proxy, monitor). */
@@ -139,7 +141,10 @@ export async function timeCommand(
   const launcher = processes.find((record) => record.role === "launcher");
   const provider = processes.find((record) => record.role === "provider");
   const firstRequest = world.emulator.requests().find((record) => record.seq > seqBefore);
-  if (provider) sample.providerPeakRssMb = provider.peakRssKb / 1024;
+  if (provider) {
+    sample.providerPeakRssMb = provider.peakRssKb / 1024;
+    sample.providerCommand = provider.command;
+  }
   if (launcher && provider) sample.launcherMs = provider.startedAt - launcher.startedAt;
   if (firstRequest) {
     const at = Date.parse(firstRequest.receivedAt);

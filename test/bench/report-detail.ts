@@ -1,9 +1,13 @@
-/** The report's detail sections: requests, state, peak RSS, the provider process, CPU. */
+/**
+ * The report's detail sections: requests, state, peak RSS, the provider process, CPU, and the
+ * plugin door's Node plugin beside its single executable.
+ */
 import { CONNECTIONS_PER_ORIGIN } from "../../provider/appwrite/http-transport";
 import { API_PHASES } from "./api-floor";
 import type { BenchResults, CellResult } from "./bench";
 import { ENGINE_OPS } from "./harness";
 import { MODE_LABEL, label, num, range, row, rule, s1, secs } from "./report-format";
+import { statOf, type Stat } from "./stats";
 
 export function requestsSection(results: BenchResults): string[] {
   const lines = [
@@ -216,5 +220,111 @@ export function cpuSection(results: BenchResults): string[] {
       }
     }
   }
+  return lines;
+}
+
+const PLUGINS = ["native", "executable"] as const;
+/** The operations whose first provider call is the first request, as the cold-start targets judge. */
+const COLD_OPS = ["refresh", "destroy"] as const;
+
+/** Every cold start of a plugin door's own provider in refresh and destroy, over all N and modes. */
+function pooledColdStart(results: BenchResults, door: (typeof PLUGINS)[number]): Stat | undefined {
+  return statOf(
+    results.sizes.flatMap((size) =>
+      size.samples.commands
+        .filter((s) => s.door === door && s.side === "ours" && (COLD_OPS as readonly string[]).includes(s.op))
+        .map((s) => s.providerToFirstRequestMs),
+    ),
+  );
+}
+
+const coldRatio = (node: Stat | undefined, executable: Stat | undefined) =>
+  node && executable ? num(executable.median / node.median, 2) : "–";
+
+function pluginStartLine(results: BenchResults): string[] {
+  const probe = results.pluginStart;
+  if (!probe) return [];
+  return [
+    "",
+    `The plugin alone, without the engine (launch → its gRPC port on stdout, ${probe.samples} of each in alternation, so both see the same load): Node plugin ${range(probe.nodeMs)} ms, single executable ${range(probe.executableMs)} ms; executable ÷ Node ${coldRatio(probe.nodeMs, probe.executableMs)}.`,
+  ];
+}
+
+/**
+ * Issue 22: the plugin as users install it (the single executable) beside the plugin as this
+ * repository runs it (the Node script), in the same run, on the same program.
+ */
+export function pluginStartSection(results: BenchResults): string[] {
+  const ran = results.sizes.some((size) =>
+    size.cells.some((c) => (PLUGINS as readonly string[]).includes(c.door)),
+  );
+  if (!ran) return [];
+  const node = pooledColdStart(results, "native");
+  const executable = pooledColdStart(results, "executable");
+  const lines = [
+    "",
+    "## Plugin door: the Node plugin beside the single executable",
+    "",
+    "Both run the same program (`NativeWebhook`), in the same run. The Node plugin is the package's bin, a Node script the engine finds on PATH; the single executable is what `npm run build:plugin -- linux-amd64` packs from this tree, installed with `pulumi plugin install resource appwrite-webhooks v<version> --file <tarball>` into the bench's own PULUMI_HOME, with no plugin on PATH (the bench checks that the engine ran the installed file). Cold start: the plugin process starting (kernel start time, /proc) → the first API request the emulator received; the engine starts either plugin directly, with no launcher.",
+    "",
+    `Cold start over every refresh and destroy (all N and modes): Node plugin ${range(node)} ms, single executable ${range(executable)} ms; executable ÷ Node ${coldRatio(node, executable)} (medians).`,
+    ...pluginStartLine(results),
+    "",
+    row([
+      "N",
+      "mode",
+      "operation",
+      "Node plugin ms",
+      "single executable ms",
+      "executable ÷ Node",
+      "provider peak RSS MiB (Node / executable)",
+    ]),
+    rule(7),
+  ];
+  const stateRows: string[] = [];
+  for (const size of results.sizes) {
+    for (const mode of results.options.modes) {
+      const [nodeCell, exeCell] = PLUGINS.map((door) =>
+        size.cells.find((c) => c.door === door && c.mode === mode),
+      );
+      if (!nodeCell && !exeCell) continue;
+      for (const op of ["up", ...COLD_OPS] as const) {
+        const nodeCold = nodeCell?.ours[op].providerToFirstRequestMs;
+        const exeCold = exeCell?.ours[op].providerToFirstRequestMs;
+        lines.push(
+          row([
+            size.n,
+            MODE_LABEL[mode],
+            op,
+            range(nodeCold),
+            range(exeCold),
+            coldRatio(nodeCold, exeCold),
+            `${range(nodeCell?.ours[op].providerPeakRssMb)} / ${range(exeCell?.ours[op].providerPeakRssMb)}`,
+          ]),
+        );
+      }
+      const bytes = (
+        cell: CellResult | undefined,
+        key: "resourceBytes" | "resourceBytesExclUserStrings" | "checkpointBytesPerResource",
+      ) => (cell ? num(cell.state.ours[key].median) : "–");
+      stateRows.push(
+        row([
+          size.n,
+          MODE_LABEL[mode],
+          `${bytes(nodeCell, "resourceBytes")} / ${bytes(exeCell, "resourceBytes")}`,
+          `${bytes(nodeCell, "resourceBytesExclUserStrings")} / ${bytes(exeCell, "resourceBytesExclUserStrings")}`,
+          `${bytes(nodeCell, "checkpointBytesPerResource")} / ${bytes(exeCell, "checkpointBytesPerResource")}`,
+        ]),
+      );
+    }
+  }
+  lines.push(
+    "",
+    "State per webhook, bytes, from the checkpoint after `up` (Node plugin / single executable; the same lifecycle writes both, so they should be equal):",
+    "",
+    row(["N", "mode", "resource entry", "excl. user strings", "checkpoint file ÷ N"]),
+    rule(5),
+    ...stateRows,
+  );
   return lines;
 }

@@ -19,7 +19,8 @@ export const rule = (count: number) => row(Array(count).fill("---"));
 
 export const DOOR_LABEL: Record<Door, string> = {
   dynamic: "dynamic `Webhook`",
-  native: "native `NativeWebhook` (plugin)",
+  native: "native `NativeWebhook` (Node plugin)",
+  executable: "native `NativeWebhook` (single executable)",
 };
 export const MODE_LABEL: Record<Mode, string> = {
   checkpoints: "checkpoints (default)",

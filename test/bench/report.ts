@@ -7,7 +7,14 @@ import { floorPhase } from "./api-floor";
 import { cellOf, type BenchResults, type SizeResult } from "./bench";
 import { ENGINE_OPS } from "./harness";
 import { PEER } from "./peer";
-import { cpuSection, providerSection, requestsSection, rssSection, stateSection } from "./report-detail";
+import {
+  cpuSection,
+  pluginStartSection,
+  providerSection,
+  requestsSection,
+  rssSection,
+  stateSection,
+} from "./report-detail";
 import { DOOR_LABEL, label, num, range, ratio, row, rule, s1, secs } from "./report-format";
 import { evaluateTargets, targetSize } from "./targets";
 
@@ -279,6 +286,7 @@ export function renderMarkdown(results: BenchResults, chartFile = "bench.svg"): 
     "",
     ...ratiosSection(results),
     ...targetsSection(results),
+    ...pluginStartSection(results),
     ...peerSection(results),
     ...machineSection(results),
     ...timeSection(results, chartFile),
@@ -295,7 +303,7 @@ export function renderMarkdown(results: BenchResults, chartFile = "bench.svg"): 
     "- Real Pulumi engine (`scripts/setup-pulumi.sh`), file backend in a temporary directory, passphrase secrets, Automation API; times are the wall time of each Automation API call, which includes the CLI's follow-up `stack output` and `stack history` calls for ours and the floor alike.",
     "- Each cycle per stack and mode: `up` (create N), `preview` (no changes), `refresh`, `up` after renaming every webhook (update N; left out where the run counts say so), `destroy`. Ours and its floor alternate which runs first; the crash recovery, the request floor (`up` and `destroy` without checkpoints) and the API floor run after all cycles of a run.",
     "- The engine's result is checked on every command (N created, N+1 unchanged, N updated, N+1 deleted); a wrong count aborts the bench.",
-    "- The native door's plugins are found by the engine on PATH (`pulumi-resource-appwrite-webhooks`, the package's bin; the floor's `pulumi-resource-benchnoop`, test/bench/plugins).",
+    "- The native door's plugins are found by the engine on PATH (`pulumi-resource-appwrite-webhooks`, the package's bin; the floor's `pulumi-resource-benchnoop`, test/bench/plugins). The executable door runs the same program and floor, but its `pulumi-resource-appwrite-webhooks` is the linux-amd64 single executable, built by `npm run build:plugin -- linux-amd64` at the start of the run and installed with `pulumi plugin install --file` into the bench's PULUMI_HOME; no folder on its PATH holds one. When both plugin doors run, the two plugins are also started alone, in alternation, and timed to their gRPC port (test/bench/plugin-start.ts).",
     "- Processes are sampled from /proc every 25 ms and attributed to the command by working directory; CPU time and peak RSS are the last values read.",
     "- Everything (emulator, proxy, monitor, engine, program, provider) shares this machine's CPUs; the load average above shows other work that was running.",
     "",

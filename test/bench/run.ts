@@ -1,17 +1,18 @@
 /**
- * `npm run bench`: the benchmark of issues #7 and #13, written to test/bench/results/ as JSON,
- * Markdown and SVG.
+ * `npm run bench`: the benchmark of issues #7, #13 and #22, written to test/bench/results/ as
+ * JSON, Markdown and SVG.
  *
- * The defaults fit about 15 minutes on a quiet 2-core machine: N = 500, one run, measuring both
- * doors (each beside its no-op floor) in both checkpoint modes, and the crash recovery of each
- * door. Each of the eight programs × modes at N = 500 takes one to three minutes, so a second run
- * or N = 100 doubles the time (BENCH_SIZES=100,500 BENCH_RUNS=2,2 gives min–max ranges in about
- * 35 minutes). With per-step checkpoints the file backend rewrites the whole checkpoint after
- * every step, so the update of all 500 is by far the costliest command: it runs once, without
- * checkpoints only.
+ * The defaults fit about 20 minutes on a quiet 2-core machine: N = 500, one run, measuring the
+ * three doors (each beside its no-op floor) in both checkpoint modes, and the crash recovery of
+ * each door. The executable door first builds the linux-amd64 single executable
+ * (`npm run build:plugin -- linux-amd64`, about 20 s) and installs it into the bench's own
+ * PULUMI_HOME. Each of the programs × modes at N = 500 takes one to three minutes, so a second run
+ * or N = 100 doubles the time (BENCH_SIZES=100,500 BENCH_RUNS=2,2 gives min–max ranges). With
+ * per-step checkpoints the file backend rewrites the whole checkpoint after every step, so the
+ * update of all 500 is by far the costliest command: it runs once, without checkpoints only.
  *
  * Options (environment):
- *   BENCH_DOORS=dynamic,native  BENCH_MODES=checkpoints,skip   (select for development; a
+ *   BENCH_DOORS=dynamic,native,executable  BENCH_MODES=checkpoints,skip   (select for development; a
  *     selected door that cannot run fails the bench with the reason)
  *   BENCH_SIZES=500  BENCH_RUNS=1  BENCH_CRASH_SIZES=500 (or "none")
  *   BENCH_UPDATE_RUNS=2,1 (without checkpoints)  BENCH_CHECKPOINT_UPDATE_RUNS=2,0

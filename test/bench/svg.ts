@@ -81,7 +81,7 @@ function panel(op: EngineOp, series: Series[], sizes: number[], x0: number, y0: 
   return parts.join("\n");
 }
 
-const CELL_COLORS = ["#1f6feb", "#d4700a", "#2da44e", "#8250df"];
+const CELL_COLORS = ["#1f6feb", "#d4700a", "#2da44e", "#8250df", "#bf3989", "#57606a"];
 
 export function renderSvg(results: BenchResults): string {
   const sizes = results.sizes.map((s) => s.n);
