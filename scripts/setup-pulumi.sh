@@ -172,8 +172,14 @@ stage="$tools_dir/pulumi/.stage"
 rm -rf "$stage" "$stamp_file"
 mkdir -p "$stage" "$bin_dir"
 
+# The YAML host builds beside the CLI: its module downloads and single-threaded links fill the
+# gaps of the CLI's build, which is most of a cold setup.
+ensure_yaml_host &
+yaml_pid=$!
+
 ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$pulumi_version"
 go_build "$mod_dir" "$stage" "the pulumi CLI" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi ./pulumi-language-nodejs
+wait "$yaml_pid" || die "building pulumi-language-yaml failed (see above)"
 
 mv -f "$stage/pulumi" "$bin_dir/pulumi"
 mv -f "$stage/pulumi-language-nodejs" "$bin_dir/pulumi-language-nodejs"
@@ -183,7 +189,6 @@ built_version="$(PULUMI_SKIP_UPDATE_CHECK=true "$bin_dir/pulumi" version 2>/dev/
   die "built pulumi reports version '$built_version', expected $pulumi_version"
 copy_dynamic_provider
 printf '%s\n' "$want_stamp" >"$stamp_file"
-ensure_yaml_host
 
 elapsed=$((SECONDS - start))
 log "built pulumi $built_version and pulumi-language-nodejs in $((elapsed / 60))m$((elapsed % 60))s → $bin_dir"

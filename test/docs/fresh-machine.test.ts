@@ -44,13 +44,18 @@ function setupPhp(bin: string): { status: number | null; stdout: string; stderr:
 }
 
 describe("scripts/setup-php.sh, run first by npm test", () => {
-  it("is wired into npm test before the type check, the build and the tests", () => {
+  it("is wired into npm test, with the engine's setup, before the tests", () => {
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
       scripts: Record<string, string>;
     };
     const steps = (pkg.scripts.test ?? "").split(" && ");
-    expect(steps[1]).toBe("bash scripts/setup-php.sh");
-    expect(steps.indexOf("bash scripts/setup-php.sh")).toBeLessThan(steps.indexOf("vitest run"));
+    expect(steps.slice(1)).toEqual(["bash scripts/prepare-tests.sh", "vitest run"]);
+    // The preparation starts both setups, and waits for each before vitest may start.
+    const prepare = readFileSync(join(REPO_ROOT, "scripts", "prepare-tests.sh"), "utf8");
+    expect(prepare).toMatch(/^bash scripts\/setup-php\.sh &$/m);
+    expect(prepare).toMatch(/^bash scripts\/setup-pulumi\.sh >\/dev\/null &$/m);
+    expect(prepare).toMatch(/^wait "\$php" \|\| exit 1$/m);
+    expect(prepare).toMatch(/^wait "\$engine" \|\| exit 1$/m);
   });
 
   it("does nothing when PHP with curl and OpenSSL are installed (no apt-get, one line)", () => {
