@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, provisionEngine, upWithPreview, type StackFixture } from "../support/engine";
 import { DOORS, TYPES, bothDoors, doorUrl, n } from "./doors";
 import { API_KEY, PROJECT, declare, outputs, quiet, url, useWorld } from "./fixture";
+import { createOutsidePulumi } from "../support/outside-pulumi";
 
 const suite = useWorld();
 const { stackWith, stateOf } = suite;
@@ -24,16 +25,12 @@ describe("NativeWebhook on the real engine", () => {
   it("pulumi import reads by ID; a matching program then changes nothing, and a rotation trigger makes the key known", async () => {
     const fixture = await stackWith({});
     const handMade = { name: "By hand", url: doorUrl("native", "/imported"), events: ["users.*.create"] };
-    const created = await fetch(`${suite.world.emulator.endpoint}/webhooks`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-appwrite-project": PROJECT,
-        "x-appwrite-key": API_KEY,
-      },
-      body: JSON.stringify({ webhookId: "imported-by-id", enabled: true, tls: true, ...handMade }),
+    await createOutsidePulumi(suite.world.emulator, PROJECT, API_KEY, {
+      webhookId: "imported-by-id",
+      enabled: true,
+      tls: true,
+      ...handMade,
     });
-    expect(created.status).toBe(201);
     const handKey = liveById("imported-by-id")?.secret;
     const imported = await promisify(execFile)(
       join(engineBin, "pulumi"),

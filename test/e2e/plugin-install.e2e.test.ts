@@ -32,6 +32,7 @@ import {
   type StackFixture,
 } from "../support/engine";
 import { outputs } from "./fixture";
+import { createOutsidePulumi, requestsDuring } from "../support/outside-pulumi";
 import { commandLines, snippet } from "../docs/snippets";
 
 const run = promisify(execFile);
@@ -67,16 +68,6 @@ const inStack = (args: string[]) => {
   if (!fixture) throw new Error("no stack");
   return pulumi([...args, "--stack", fixture.stack.name], fixture.workDir);
 };
-
-/** Runs `step` and returns the methods of the API requests it caused, in order. */
-async function requestsDuring(step: () => Promise<unknown>): Promise<string[]> {
-  const cursor = emulator.requests().at(-1)?.seq ?? 0;
-  await step();
-  return emulator
-    .requests()
-    .filter((r) => r.seq > cursor)
-    .map((r) => r.method);
-}
 
 beforeAll(async () => {
   const engineBin = await provisionEngine();
@@ -131,7 +122,7 @@ describe("the single-executable plugin, installed from its tarball", () => {
       secretConfig: { "appwrite-webhooks:apiKey": API_KEY },
       env: { PATH: binDir, PULUMI_HOME: pulumiHome },
     });
-    const methods = await requestsDuring(() => inStack(["up", "--yes"]));
+    const methods = await requestsDuring(emulator, () => inStack(["up", "--yes"]));
     expect(methods).toEqual(["POST"]);
     const [webhook] = emulator.webhooks(PROJECT);
     expect(webhook).toMatchObject({ name: "Orders", url: "https://hooks.example.com/appwrite" });
@@ -156,7 +147,7 @@ describe("the single-executable plugin, installed from its tarball", () => {
   it("a rotation sends one PATCH; the new key is a secret output and the old one stays in previousSecret", async () => {
     if (!fixture) throw new Error("no stack");
     await fixture.stack.setConfig("rotation", { value: "2" });
-    const methods = await requestsDuring(() => inStack(["up", "--yes"]));
+    const methods = await requestsDuring(emulator, () => inStack(["up", "--yes"]));
     expect(methods).toEqual(["PATCH"]);
     const key = String(emulator.webhooks(PROJECT)[0]?.secret);
     expect(key).not.toBe(firstKey);
@@ -169,25 +160,16 @@ describe("the single-executable plugin, installed from its tarball", () => {
   });
 
   it("`pulumi import` adopts a webhook made outside Pulumi, reading it only, and prints its YAML", async () => {
-    const created = await fetch(`${emulator.endpoint}/webhooks`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-appwrite-project": PROJECT,
-        "x-appwrite-key": API_KEY,
-      },
-      body: JSON.stringify({
-        webhookId: "made-by-hand",
-        name: "By hand",
-        url: "https://hooks.example.com/by-hand",
-        events: ["users.*.create"],
-        enabled: true,
-        tls: true,
-      }),
+    await createOutsidePulumi(emulator, PROJECT, API_KEY, {
+      webhookId: "made-by-hand",
+      name: "By hand",
+      url: "https://hooks.example.com/by-hand",
+      events: ["users.*.create"],
+      enabled: true,
+      tls: true,
     });
-    expect(created.status).toBe(201);
     let printedCode = "";
-    const methods = await requestsDuring(async () => {
+    const methods = await requestsDuring(emulator, async () => {
       printedCode = await inStack([
         "import",
         "appwrite-webhooks:index:Webhook",
@@ -216,7 +198,7 @@ describe("the single-executable plugin, installed from its tarball", () => {
   });
 
   it("destroy deletes both webhooks", async () => {
-    const methods = await requestsDuring(() => inStack(["destroy", "--yes"]));
+    const methods = await requestsDuring(emulator, () => inStack(["destroy", "--yes"]));
     expect(methods).toEqual(["DELETE", "DELETE"]);
     expect(emulator.webhooks(PROJECT)).toEqual([]);
   });

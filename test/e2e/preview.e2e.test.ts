@@ -11,6 +11,8 @@ import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStack, provisionEngine, upWithPreview, type StackFixture } from "../support/engine";
 import { webhookStates } from "./reliability/support";
+import type { RequestRecord } from "../../emulator";
+import { requestsDuring } from "../support/outside-pulumi";
 import type { Door } from "./doors";
 import {
   API_KEY,
@@ -36,15 +38,8 @@ afterAll(async () => {
   await world?.close();
 });
 
-/** The API requests `step` caused, as `<route> <status>`, in order (the control API is not counted). */
-async function requestsDuring(step: () => Promise<unknown>): Promise<string[]> {
-  const cursor = world.emulator.requests().at(-1)?.seq ?? 0;
-  await step();
-  return world.emulator
-    .requests()
-    .filter((request) => request.seq > cursor)
-    .map((request) => `${request.routeKey} ${request.status}`);
-}
+/** How the figures name a request: its route and Appwrite's status. */
+const routeAndStatus = (request: RequestRecord) => `${request.routeKey} ${request.status}`;
 
 /** The steps the engine planned for the webhooks, and the IDs the preview showed for their creates. */
 async function previewOf(stack: Stack, replace: string[] = []) {
@@ -141,15 +136,23 @@ describe.each(Object.keys(STORIES))("%s", (door) => {
     async function step(label: string, op: string, options: { replace?: string[]; stack?: boolean } = {}) {
       const replace = options.replace ?? [];
       let planned: Awaited<ReturnType<typeof previewOf>> = { ops: [], ids: [] };
-      const preview = await requestsDuring(async () => (planned = await previewOf(stack, replace)));
+      const preview = await requestsDuring(
+        world.emulator,
+        async () => (planned = await previewOf(stack, replace)),
+        routeAndStatus,
+      );
       expect(
         planned.ops.filter((planned) => planned === op),
         `${label}: the steps the preview plans`,
       ).toHaveLength(hooks);
       let changes: Record<string, number> | undefined;
-      const up = await requestsDuring(async () => {
-        changes = (await upWithPreview(stack, { replace })).summary.resourceChanges;
-      });
+      const up = await requestsDuring(
+        world.emulator,
+        async () => {
+          changes = (await upWithPreview(stack, { replace })).summary.resourceChanges;
+        },
+        routeAndStatus,
+      );
       figures[label] = { preview, up };
       expect(preview, `${label}: requests of \`pulumi preview\``).toEqual([]);
       // The first up creates the stack resource beside the webhooks.

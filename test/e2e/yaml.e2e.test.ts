@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "../../emulator";
 import { backendText, openStack, provisionEngine, upWithPreview, type StackFixture } from "../support/engine";
 import { outputs, quiet } from "./fixture";
+import { createOutsidePulumi, requestsDuring } from "../support/outside-pulumi";
 
 const PROJECT = "yaml-a";
 const OTHER_PROJECT = "yaml-b";
@@ -51,16 +52,6 @@ async function yamlStack(program: string, stackName: string, config: Record<stri
   return fixture;
 }
 
-/** Runs `step` and returns the methods of the API requests it caused, in order. */
-async function requestsDuring(step: () => Promise<unknown>): Promise<string[]> {
-  const cursor = emulator.requests().at(-1)?.seq ?? 0;
-  await step();
-  return emulator
-    .requests()
-    .filter((r) => r.seq > cursor)
-    .map((r) => r.method);
-}
-
 const live = (projectId = PROJECT) => emulator.webhooks(projectId);
 const EVENTS = ["databases.*.collections.*.documents.*.create", "users.*.create"];
 
@@ -85,7 +76,7 @@ describe("examples/yaml on the real engine, through the plugin", () => {
   it("create: the key is a secret output equal to Appwrite's, and no plain-text copy is stored", async () => {
     fixture = await yamlStack("examples/yaml", "story");
     let up: Awaited<ReturnType<typeof upWithPreview>> | undefined;
-    const methods = await requestsDuring(async () => (up = await upWithPreview(fixture.stack)));
+    const methods = await requestsDuring(emulator, async () => (up = await upWithPreview(fixture.stack)));
     // The stack and the webhook (the default provider is not counted); one POST, preview included.
     expect(up?.summary.resourceChanges).toEqual({ create: 2 });
     expect(methods).toEqual(["POST"]);
@@ -115,7 +106,7 @@ describe("examples/yaml on the real engine, through the plugin", () => {
 
   it("an in-place update sends exactly one PUT", async () => {
     await fixture.stack.setConfig("hookName", { value: "Orders v2" });
-    const methods = await requestsDuring(async () => {
+    const methods = await requestsDuring(emulator, async () => {
       const up = await upWithPreview(fixture.stack);
       expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
     });
@@ -125,7 +116,7 @@ describe("examples/yaml on the real engine, through the plugin", () => {
 
   it("a rotation sends one PATCH and keeps the old key in previousSecret", async () => {
     await fixture.stack.setConfig("rotation", { value: "2" });
-    const methods = await requestsDuring(() => upWithPreview(fixture.stack));
+    const methods = await requestsDuring(emulator, () => upWithPreview(fixture.stack));
     expect(methods).toEqual(["PATCH"]);
     const out = await outputs(fixture.stack);
     const key = live()[0]?.secret;
@@ -137,7 +128,7 @@ describe("examples/yaml on the real engine, through the plugin", () => {
 
   it("a refresh keeps the key", async () => {
     const before = await stateOf(fixture, "orders");
-    const methods = await requestsDuring(() => fixture.stack.refresh(quiet));
+    const methods = await requestsDuring(emulator, () => fixture.stack.refresh(quiet));
     expect(methods).toEqual(["GET"]);
     const after = await stateOf(fixture, "orders");
     expect(plain(after.secret)).toBe(live()[0]?.secret);
@@ -146,7 +137,7 @@ describe("examples/yaml on the real engine, through the plugin", () => {
   });
 
   it("destroy deletes the webhook", async () => {
-    const methods = await requestsDuring(() => fixture.stack.destroy(quiet));
+    const methods = await requestsDuring(emulator, () => fixture.stack.destroy(quiet));
     expect(methods).toEqual(["DELETE"]);
     expect(live()).toEqual([]);
   });
@@ -155,26 +146,17 @@ describe("examples/yaml on the real engine, through the plugin", () => {
 describe("pulumi import from a YAML project", () => {
   it("imports a webhook made outside Pulumi by ID; the key is unknown until the declared rotation sets it", async () => {
     // Made as any Appwrite client would, over the REST API.
-    const response = await fetch(`${emulator.endpoint}/webhooks`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-appwrite-project": PROJECT,
-        "x-appwrite-key": API_KEY,
-      },
-      body: JSON.stringify({
-        webhookId: "made-by-hand",
-        name: "Orders",
-        url: "https://hooks.example.com/appwrite",
-        events: EVENTS,
-        enabled: true,
-        tls: true,
-      }),
+    await createOutsidePulumi(emulator, PROJECT, API_KEY, {
+      webhookId: "made-by-hand",
+      name: "Orders",
+      url: "https://hooks.example.com/appwrite",
+      events: EVENTS,
+      enabled: true,
+      tls: true,
     });
-    expect(response.status).toBe(201);
     const handKey = live()[0]?.secret;
     const fixture = await yamlStack("examples/yaml", "imported");
-    const methods = await requestsDuring(() =>
+    const methods = await requestsDuring(emulator, () =>
       promisify(execFile)(
         join(bin, "pulumi"),
         ["import", "appwrite-webhooks:index:Webhook", "orders", "made-by-hand", "--yes", "--protect=false"],
@@ -193,7 +175,7 @@ describe("pulumi import from a YAML project", () => {
     });
     expect(plain(imported.secret)).toBe("");
     // The program declares rotationTrigger 1, which the imported state lacks: one PATCH, no PUT.
-    const up = await requestsDuring(() => upWithPreview(fixture.stack));
+    const up = await requestsDuring(emulator, () => upWithPreview(fixture.stack));
     expect(up).toEqual(["PATCH"]);
     const out = await outputs(fixture.stack);
     expect(out.signingKey).toEqual({ value: live()[0]?.secret, secret: true });
