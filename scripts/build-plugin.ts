@@ -131,7 +131,7 @@ async function bundle(file: string): Promise<void> {
 }
 
 /**
- * The single-executable blob: the bundle and its assets, made by the pinned host Node.
+ * The single-executable blob: the bundle and its assets, made by `hostNode`, the pinned Node of this platform.
  *
  * With `withCodeCache`, the blob also holds V8's compiled code for the bundle, so the executable
  * skips parsing and compiling 3 MB of JavaScript at each start. Node can write that cache only
@@ -141,7 +141,7 @@ async function bundle(file: string): Promise<void> {
  * seed, and a fixed `--hash-seed` changes V8's flag hash, so the executable rejects the cache.
  * The archives without a code cache are byte-identical.
  */
-function seaBlob(bundleFile: string, withCodeCache: boolean): string {
+function seaBlob(hostNode: string, bundleFile: string, withCodeCache: boolean): string {
   const assets = join(WORK_DIR, "assets");
   mkdirSync(assets, { recursive: true });
   // The committed schema: the same bytes `npm run build` writes (test/provider/committed-schemas.test.ts).
@@ -165,7 +165,6 @@ function seaBlob(bundleFile: string, withCodeCache: boolean): string {
       },
     }),
   );
-  const hostNode = nodeBinary(HOST_NODE_PACKAGE, "bin/node");
   execFileSync(hostNode, ["--experimental-sea-config", config], { stdio: ["ignore", "ignore", "inherit"] });
   return blob;
 }
@@ -224,7 +223,7 @@ async function main(): Promise<void> {
   const blobs = new Map<boolean, string>();
   for (const target of targets) {
     const withCodeCache = target.nodePackage === HOST_NODE_PACKAGE;
-    const blob = blobs.get(withCodeCache) ?? seaBlob(bundleFile, withCodeCache);
+    const blob = blobs.get(withCodeCache) ?? seaBlob(hostNode, bundleFile, withCodeCache);
     blobs.set(withCodeCache, blob);
     const stage = join(WORK_DIR, "stage", target.platform);
     rmSync(stage, { recursive: true, force: true });
