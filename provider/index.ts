@@ -2,6 +2,8 @@
  * pulumi-appwrite-webhooks: Appwrite webhooks as code.
  */
 export { Webhook, type WebhookArgs } from "./dynamic/webhook";
+export { WebhookSet, type WebhookSetArgs, type WebhookSetEntryArgs } from "./dynamic/webhook-set";
+export type { UnmanagedPolicy, UnmanagedWebhook } from "./lifecycle/webhook-set/types";
 export { NativeWebhook, NativeProvider, type NativeProviderArgs } from "./plugin/native-webhook";
 export {
   isValidEvent,

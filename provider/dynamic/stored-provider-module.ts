@@ -12,6 +12,7 @@ import { DYNAMIC_CONFIG_NAMESPACE, settingsFrom } from "../appwrite/config";
 import type { CheckResult } from "../lifecycle/check";
 import * as lifecycle from "../lifecycle/steps";
 import * as stored from "../lifecycle/stored-outputs";
+import * as storedSet from "../lifecycle/webhook-set/stored";
 
 type Raw = Record<string, unknown>;
 
@@ -54,6 +55,20 @@ export const provider = {
   read,
   update,
   delete: remove,
+};
+
+/** The same interface for a `WebhookSet` (see ./webhook-set), which sends its URN the same way. */
+export const setProvider = {
+  configure: (request: { config: ConfigReader }) => configure(request.config),
+  check: async (olds: Raw, news: Raw): Promise<CheckResult> => {
+    const { resourceKey, ...inputs } = news;
+    return storedSet.check(olds, inputs, typeof resourceKey === "string" ? { resourceKey } : undefined);
+  },
+  diff: storedSet.diff,
+  create: storedSet.create,
+  read: storedSet.read,
+  update: storedSet.update,
+  delete: storedSet.remove,
 };
 
 export { PACKAGE_VERSION } from "../appwrite/version";

@@ -18,3 +18,6 @@
  */
 export const PROVIDER_TEXT =
   'exports.handler=function(){return require("module").createRequire(require("path").join(process.cwd(),"package.json"))("pulumi-appwrite-webhooks/runtime").provider}';
+
+/** The same text for a `WebhookSet`: the runtime's `setProvider`, the set's lifecycle. */
+export const SET_PROVIDER_TEXT = PROVIDER_TEXT.replace(/\.provider\}$/, ".setProvider}");

@@ -68,7 +68,7 @@ export interface WebhookArgs {
   adopt?: pulumi.Input<boolean>;
 }
 
-function asSecret(value: pulumi.Input<string> | undefined): pulumi.Output<string> | undefined {
+export function asSecret(value: pulumi.Input<string> | undefined): pulumi.Output<string> | undefined {
   return value === undefined ? undefined : pulumi.secret(value);
 }
 
@@ -81,9 +81,9 @@ const TYPE_TOKEN = "pulumi-nodejs:dynamic/appwrite:Webhook";
  * dependency on a component into its children, which would make sibling webhooks wait on each
  * other.
  */
-function urnOf(name: string, parent: pulumi.Resource | undefined): Promise<string> {
+export function urnOf(name: string, parent: pulumi.Resource | undefined, type = TYPE_TOKEN): Promise<string> {
   return new Promise((resolve) => {
-    pulumi.createUrn(name, TYPE_TOKEN, parent).apply(resolve);
+    pulumi.createUrn(name, type, parent).apply(resolve);
   });
 }
 

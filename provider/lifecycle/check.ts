@@ -37,28 +37,7 @@ export function check(olds: Raw, news: Raw, resource?: ResourceIdentity): CheckR
   // With unknown values, zod may have dropped issues; pass the values on and check at `up`.
   const declared: Raw = args ?? { ...ARG_DEFAULTS, ...raw };
 
-  // A value that holds an unknown (a list with a computed element) reaches this point unchecked,
-  // since zod's issues on it were dropped: it is not known to be a string yet.
-  const notYetKnown = (value: unknown) =>
-    isUnknown(value) || (value !== undefined && typeof value !== "string");
-  const connectionFailures: CheckFailure[] = [];
-  const target: Raw = {};
-  for (const setting of ["endpoint", "projectId"] as const) {
-    if (notYetKnown(declared[setting])) {
-      target[setting] = UNKNOWN;
-      continue;
-    }
-    const value = resolveSetting(setting, { [setting]: declared[setting] as string | undefined });
-    if (value === undefined)
-      connectionFailures.push({ property: setting, reason: missingSettingMessage(setting) });
-    else target[setting] = setting === "endpoint" ? normalizeEndpoint(value) : value;
-  }
-  if (
-    !notYetKnown(declared.apiKey) &&
-    resolveSetting("apiKey", { apiKey: declared.apiKey as string | undefined }) === undefined
-  ) {
-    connectionFailures.push({ property: "apiKey", reason: missingSettingMessage("apiKey") });
-  }
+  const { target, failures: connectionFailures } = resolveTarget(declared);
   if (connectionFailures.length > 0) return { inputs: news, failures: connectionFailures };
 
   // An ID in state is kept (stacks from before derived IDs keep theirs); a new project gets a new
@@ -96,4 +75,34 @@ export function check(olds: Raw, news: Raw, resource?: ResourceIdentity): CheckR
     }),
     failures: [],
   };
+}
+
+/**
+ * The endpoint and project a declaration targets, from its inputs, stack config or env, and a
+ * failure for each setting found nowhere (the API key included). A value not known yet (preview)
+ * stays unknown. A `WebhookSet` resolves its one target here for all of its entries.
+ */
+export function resolveTarget(declared: Raw): { target: Raw; failures: CheckFailure[] } {
+  // A value that holds an unknown (a list with a computed element) reaches this point unchecked,
+  // since zod's issues on it were dropped: it is not known to be a string yet.
+  const notYetKnown = (value: unknown) =>
+    isUnknown(value) || (value !== undefined && typeof value !== "string");
+  const failures: CheckFailure[] = [];
+  const target: Raw = {};
+  for (const setting of ["endpoint", "projectId"] as const) {
+    if (notYetKnown(declared[setting])) {
+      target[setting] = UNKNOWN;
+      continue;
+    }
+    const value = resolveSetting(setting, { [setting]: declared[setting] as string | undefined });
+    if (value === undefined) failures.push({ property: setting, reason: missingSettingMessage(setting) });
+    else target[setting] = setting === "endpoint" ? normalizeEndpoint(value) : value;
+  }
+  if (
+    !notYetKnown(declared.apiKey) &&
+    resolveSetting("apiKey", { apiKey: declared.apiKey as string | undefined }) === undefined
+  ) {
+    failures.push({ property: "apiKey", reason: missingSettingMessage("apiKey") });
+  }
+  return { target, failures };
 }

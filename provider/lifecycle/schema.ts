@@ -53,7 +53,7 @@ export function booleanField(field: string) {
   });
 }
 
-const eventValidationSchema = z.enum(["1.9.6", "main", "off"], {
+export const eventValidationSchema = z.enum(["1.9.6", "main", "off"], {
   error: 'eventValidation must be "1.9.6" (default), "main" (Appwrite main-branch event names) or "off"',
 });
 
@@ -236,7 +236,16 @@ export function validateArgs(
   raw: Record<string, unknown>,
   isUnknown: (value: unknown) => boolean,
 ): { args?: WebhookArgsChecked; failures: CheckFailure[] } {
-  const result = webhookArgsSchema.safeParse(raw);
+  return validateWith(webhookArgsSchema, raw, isUnknown);
+}
+
+/** `validateArgs` for any schema of inputs (a `WebhookSet`'s own, see ./webhook-set/schema). */
+export function validateWith<T>(
+  schema: z.ZodType<T>,
+  raw: Record<string, unknown>,
+  isUnknown: (value: unknown) => boolean,
+): { args?: T; failures: CheckFailure[] } {
+  const result = schema.safeParse(raw);
   if (result.success) return { args: result.data, failures: [] };
   const failures: CheckFailure[] = [];
   const seen = new Set<string>();
