@@ -24,7 +24,12 @@ export {
   type DeclaredWebhook,
   type SecretPolicy,
 } from "./gitops/declaration";
-export { defineWebhooks, type DefineWebhooksOptions, type DeclarationSource } from "./gitops/define";
+export {
+  defineWebhooks,
+  type DefineWebhooksOptions,
+  type DefineWebhookSetOptions,
+  type DeclarationSource,
+} from "./gitops/define";
 export { cloneWebhooks, ClonePolicyError, type CloneOptions, type CloneSecretPolicy } from "./gitops/clone";
 /**
  * The receiver's Node API as it was exported here before it became its own package: existing

@@ -6,18 +6,58 @@
 import * as pulumi from "@pulumi/pulumi";
 import { defineWebhooks } from "pulumi-appwrite-webhooks";
 
-// One Webhook per entry, keyed by id. Appwrite webhook IDs are unique per server, so stacks
-// that share a server (Appwrite Cloud) prefix theirs with the stack name: dev-orders, prod-orders.
-const webhooks = defineWebhooks("webhooks.yaml", { idPrefix: `${pulumi.getStack()}-` });
+// Appwrite webhook IDs are unique per server, so stacks that share a server (Appwrite Cloud)
+// prefix theirs with the stack name: dev-orders, prod-orders.
+const idPrefix = `${pulumi.getStack()}-`;
 
-export const webhookIds = Object.fromEntries(Object.entries(webhooks).map(([id, w]) => [id, w.webhookId]));
+// One Webhook per entry, or with `pulumi config set webhooksAs set` the whole file as one
+// WebhookSet: one engine step for every webhook, and the project's undeclared webhooks reported.
+// Both give the same outputs, keyed by the file's ids.
+interface SigningKeys {
+  secret: string | null;
+  previousSecret?: string | null;
+  secretRotatedAt?: string | null;
+}
+
+function declare(): {
+  webhookIds: pulumi.Input<Record<string, string>>;
+  signingKeys: pulumi.Output<Record<string, SigningKeys>>;
+} {
+  if (new pulumi.Config().get("webhooksAs") !== "set") {
+    const webhooks = Object.entries(defineWebhooks("webhooks.yaml", { idPrefix }));
+    return {
+      webhookIds: pulumi.output(Object.fromEntries(webhooks.map(([id, w]) => [id, w.webhookId]))),
+      signingKeys: pulumi.output(
+        Object.fromEntries(
+          webhooks.map(([id, w]) => [
+            id,
+            { secret: w.secret, previousSecret: w.previousSecret, secretRotatedAt: w.secretRotatedAt },
+          ]),
+        ),
+      ),
+    };
+  }
+  const set = defineWebhooks("webhooks.yaml", { as: "set", idPrefix });
+  const keys = pulumi.all([set.webhookIds, set.secrets, set.previousSecrets, set.secretRotatedAt]);
+  return {
+    webhookIds: set.webhookIds,
+    signingKeys: keys.apply(([ids, secrets, previous, rotatedAt]) =>
+      Object.fromEntries(
+        Object.keys(ids).map((id) => [
+          id,
+          {
+            secret: secrets[id] ?? null,
+            previousSecret: previous[id] ?? null,
+            secretRotatedAt: rotatedAt[id] ?? null,
+          },
+        ]),
+      ),
+    ),
+  };
+}
+
+const declared = declare();
+export const webhookIds = declared.webhookIds;
 // What each receiver verifies with: the key, and during a rotation window the previous key and
 // when it was replaced (null before the first rotation).
-export const signingKeys = pulumi.secret(
-  Object.fromEntries(
-    Object.entries(webhooks).map(([id, w]) => [
-      id,
-      { secret: w.secret, previousSecret: w.previousSecret, secretRotatedAt: w.secretRotatedAt },
-    ]),
-  ),
-);
+export const signingKeys = pulumi.secret(declared.signingKeys);

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Webhook, type WebhookArgs } from "../dynamic/webhook";
+import { WebhookSet, type WebhookSetArgs, type WebhookSetEntryArgs } from "../dynamic/webhook-set";
 import {
   DeclarationError,
   checkDeclaration,
@@ -136,11 +137,28 @@ export function argsFor(
   return args;
 }
 
-/** Declares one Webhook per entry; returns them keyed by webhook ID. */
+/** `defineWebhooks` with `as: "set"`: the whole file as one `WebhookSet`. */
+export interface DefineWebhookSetOptions
+  extends DefineWebhooksOptions, Pick<WebhookSetArgs, "unmanaged" | "ignoreUnmanaged" | "concurrency"> {
+  as: "set";
+  /** The set's resource name; default `<namePrefix>webhooks`. */
+  name?: string;
+}
+
+/**
+ * Declares one Webhook per entry and returns them keyed by webhook ID; with `as: "set"`, one
+ * `WebhookSet` whose entries are keyed the same way.
+ */
 export function defineWebhooks(
   source: DeclarationSource,
-  options: DefineWebhooksOptions = {},
-): Record<string, Webhook> {
+  options?: DefineWebhooksOptions & { as?: "webhooks" },
+): Record<string, Webhook>;
+export function defineWebhooks(source: DeclarationSource, options: DefineWebhookSetOptions): WebhookSet;
+export function defineWebhooks(
+  source: DeclarationSource,
+  options: (DefineWebhooksOptions & { as?: "webhooks" }) | DefineWebhookSetOptions = {},
+): Record<string, Webhook> | WebhookSet {
+  if (options.as === "set") return defineWebhookSet(source, options);
   const { parsed, webhooks } = renderForStack(source, options);
   const result: Record<string, Webhook> = {};
   for (const webhook of webhooks) {
@@ -152,4 +170,40 @@ export function defineWebhooks(
     );
   }
   return result;
+}
+
+/** The set-level inputs of a `Webhook`: a set's entry takes them from the set. */
+const SET_LEVEL_ARGS = ["projectId", "endpoint", "apiKey", "eventValidation", "adopt"] as const;
+
+function defineWebhookSet(source: DeclarationSource, options: DefineWebhookSetOptions): WebhookSet {
+  const { parsed, webhooks } = renderForStack(source, options);
+  const adopted = webhooks.filter((webhook) => webhook.adopt === true).map((webhook) => webhook.id);
+  if (adopted.length > 0) {
+    // A set takes over an existing webhook through its declared ID (when name, URL and events
+    // match), and destroys all of its webhooks: `adopt`'s leave-in-place promise has no place in it.
+    throw new pulumi.RunError(
+      `adopt is a per-Webhook setting and has no meaning in a WebhookSet (entries: ${adopted.join(", ")}). ` +
+        "Remove it: an entry that declares an existing webhook's ID with the same name, url and events takes that webhook over.",
+    );
+  }
+  const entries: Record<string, WebhookSetEntryArgs> = {};
+  for (const webhook of webhooks) {
+    const args: Partial<WebhookArgs> = argsFor(webhook, parsed.declaration, options);
+    for (const key of SET_LEVEL_ARGS) delete args[key];
+    entries[webhook.id.slice((options.idPrefix ?? "").length)] = args as WebhookSetEntryArgs;
+  }
+  return new WebhookSet(
+    options.name ?? `${options.namePrefix ?? ""}webhooks`,
+    {
+      webhooks: entries,
+      eventValidation: parsed.declaration.defaults?.eventValidation ?? "1.9.6",
+      ...(options.unmanaged === undefined ? {} : { unmanaged: options.unmanaged }),
+      ...(options.ignoreUnmanaged === undefined ? {} : { ignoreUnmanaged: options.ignoreUnmanaged }),
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(options.projectId === undefined ? {} : { projectId: options.projectId }),
+      ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+      ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+    },
+    options.resourceOptions,
+  );
 }

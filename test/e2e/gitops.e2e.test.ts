@@ -254,6 +254,56 @@ ${["legacy-a", "legacy-b", "legacy-c"]
     expect(rotated?.secretRotatedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
+  it("examples/gitops as one WebhookSet: the same webhooks and outputs, a reviewed rotation, a console webhook reported", async () => {
+    const fixture = await openStack({
+      program: "examples/gitops",
+      stackName: "dev",
+      config: { "appwrite:endpoint": emulator.endpoint, "gitops-webhooks:webhooksAs": "set" },
+      secretConfig: { "appwrite:apiKey": `${KEY}-shop-dev`, "gitops-webhooks:receiverPassword": "pw-dev" },
+    });
+    stacks.push(fixture);
+    await fixture.stack.up(quiet);
+    const live = () => emulator.webhooks("shop-dev").sort((a, b) => a.$id.localeCompare(b.$id));
+    expect(live().map((w) => [w.$id, w.url])).toEqual([
+      ["dev-orders", "https://dev.hooks.example.com/appwrite/orders"],
+      ["dev-signups", "https://dev.hooks.example.com/appwrite/users"],
+    ]);
+    expect(live()[1]).toMatchObject({ authUsername: "appwrite", authPassword: "pw-dev" });
+    const types = (await fixture.stack.exportStack()).deployment.resources.map(
+      (r: { type: string }) => r.type,
+    );
+    expect(types.filter((type: string) => type.includes("appwrite"))).toEqual([
+      "pulumi-nodejs:dynamic/appwrite:WebhookSet",
+    ]);
+    type Keys = { secret: string; previousSecret: string | null; secretRotatedAt: string | null };
+    const keys = async () =>
+      (await fixture.stack.outputs()).signingKeys as { value: Record<string, Keys>; secret: boolean };
+    const first = await keys();
+    expect(first.secret).toBe(true);
+    expect(first.value.orders).toMatchObject({
+      secret: live()[0]?.secret,
+      previousSecret: null,
+      secretRotatedAt: null,
+    });
+
+    const file = join(fixture.workDir, "webhooks.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace('rotationTrigger: "1"', 'rotationTrigger: "2"'));
+    await post(emulator, "shop-dev", {
+      webhookId: "console-made",
+      name: "Made in the console",
+      url: "https://hooks.example.com/console",
+      events: ["users.*"],
+    });
+    let printed = "";
+    await fixture.stack.up({ onOutput: (line) => (printed += line) });
+    const rotated = (await keys()).value.orders;
+    expect(rotated?.secret).toBe(live().find((w) => w.$id === "dev-orders")?.secret);
+    expect(rotated?.previousSecret).toBe(first.value.orders?.secret);
+    // The set's up lists the project after its writes and names what no entry declares.
+    expect(printed).toMatch(/console-made/);
+    emulator.deleteWebhook("console-made");
+  });
+
   it("a bad webhooks.yaml fails the preview with every problem at once and no stack trace", async () => {
     const fixture = await declaredStack(emulator, "restore", BAD_DECLARATION);
     let output = "";
