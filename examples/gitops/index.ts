@@ -12,7 +12,9 @@ const idPrefix = `${pulumi.getStack()}-`;
 
 // One Webhook per entry, or with `pulumi config set webhooksAs set` the whole file as one
 // WebhookSet: one engine step for every webhook, and the project's undeclared webhooks reported.
-// Both give the same outputs, keyed by the file's ids.
+// Both give the same outputs, keyed by the file's ids. `retainWebhooks` lets the Webhooks leave
+// the stack without deleting their webhooks: the first step of moving to a set
+// (docs/webhook-set.md).
 interface SigningKeys {
   secret: string | null;
   previousSecret?: string | null;
@@ -23,8 +25,12 @@ function declare(): {
   webhookIds: pulumi.Input<Record<string, string>>;
   signingKeys: pulumi.Output<Record<string, SigningKeys>>;
 } {
-  if (new pulumi.Config().get("webhooksAs") !== "set") {
-    const webhooks = Object.entries(defineWebhooks("webhooks.yaml", { idPrefix }));
+  const config = new pulumi.Config();
+  if (config.get("webhooksAs") !== "set") {
+    const retainOnDelete = config.getBoolean("retainWebhooks") ?? false;
+    const webhooks = Object.entries(
+      defineWebhooks("webhooks.yaml", { idPrefix, resourceOptions: { retainOnDelete } }),
+    );
     return {
       webhookIds: pulumi.output(Object.fromEntries(webhooks.map(([id, w]) => [id, w.webhookId]))),
       signingKeys: pulumi.output(

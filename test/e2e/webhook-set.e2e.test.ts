@@ -214,3 +214,38 @@ describe.each(DOORS)("WebhookSet on the real engine (%s door)", (door) => {
     }
   });
 });
+
+describe("examples/webhook-set, as docs/webhook-set.md shows it", () => {
+  it("creates both entries, the signups entry with its basic-auth password, and each delivery verifies", async () => {
+    const fixture = await openStack({
+      program: "examples/webhook-set",
+      config: { "appwrite:endpoint": suite.world.emulator.endpoint, "appwrite:projectId": PROJECT },
+      secretConfig: { "appwrite:apiKey": API_KEY, "webhook-set:receiverPassword": "receiver-pw-31" },
+    });
+    try {
+      await upWithPreview(fixture.stack);
+      const out = await outputs(fixture.stack);
+      const ids = out.webhookIds?.value as Record<string, string>;
+      const keys = out.secrets?.value as Record<string, string>;
+      const signups = live().find((w) => w.$id === ids.signups);
+      expect(signups).toMatchObject({ authUsername: "appwrite", authPassword: "receiver-pw-31", tls: true });
+      expect(backendText(fixture)).not.toContain("receiver-pw-31");
+      for (const [key, path] of [
+        ["orders", "/appwrite/orders"],
+        ["signups", "/appwrite/users"],
+      ] as const) {
+        const hookUrl = `https://hooks.example.com${path}`;
+        const event =
+          key === "orders" ? "databases.d1.collections.c1.documents.x1.create" : "users.u1.create";
+        const before = suite.world.receiver.received.length;
+        await suite.world.emulator.emit({ projectId: PROJECT, event, payload: { $id: "x1" } });
+        const delivery = suite.world.receiver.received.slice(before).find((d) => d.path === path);
+        expect(delivery?.headers["x-appwrite-webhook-signature"], key).toBe(
+          signature(hookUrl, delivery?.body ?? "", keys[key] ?? ""),
+        );
+      }
+    } finally {
+      await fixture.dispose();
+    }
+  });
+});
