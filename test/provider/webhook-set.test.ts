@@ -28,10 +28,14 @@ afterAll(async () => {
   await emulator.close();
   await receiver.close();
 });
+/** The last request before the running test: the emulator's request log spans the file. */
+let cursor = 0;
 beforeEach(() => {
   setStackConfig({});
   emulator.resetCounters();
+  cursor = emulator.requests().at(-1)?.seq ?? 0;
 });
+const requestsOfThisTest = () => emulator.requests().filter((request) => request.seq > cursor);
 afterEach(() => {
   emulator.clearFaults();
   for (const webhook of emulator.webhooks(PROJECT)) emulator.deleteWebhook(webhook.$id);
@@ -59,8 +63,7 @@ async function checked(
 }
 
 const writes = () =>
-  emulator
-    .requests()
+  requestsOfThisTest()
     .filter((request) => request.method !== "GET")
     .map((request) => `${request.method} ${request.path}`);
 
@@ -94,7 +97,7 @@ describe("check", () => {
       /connection and eventValidation are the set's own/,
     );
     expect(byProperty["webhooks.event.events"]).toMatch(/did you mean "users\.\*"/);
-    expect(emulator.requests()).toEqual([]);
+    expect(requestsOfThisTest()).toEqual([]);
   });
 
   it("rejects a bad policy, concurrency and two entries with one webhook ID", async () => {
@@ -146,6 +149,34 @@ describe("check", () => {
       { projectId: PROJECT, webhooks: { k0: { webhookId: "kept-id" } } },
     );
     expect(kept.webhooks.k0?.webhookId).toBe("kept-id");
+  });
+});
+
+describe("preview", () => {
+  it("predicts the IDs create gives and sends no request; entries not known yet make every map unknown", async () => {
+    const inputs = await checked({ webhooks: entries(3) });
+    const predicted = set.previewCreate(inputs);
+    expect(requestsOfThisTest()).toEqual([]);
+    const { outs } = await set.create(inputs as SetInputs & Record<string, unknown>);
+    expect(predicted.outs.webhookIds).toEqual(outs.webhookIds);
+    expect(predicted.id).toBe(PROJECT);
+
+    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    const pending = await set.check(
+      {},
+      {
+        endpoint: emulator.endpoint,
+        projectId: PROJECT,
+        apiKey: API_KEY,
+        webhooks: { a: entry(1), b: unknown },
+      },
+      { resourceKey: URN },
+    );
+    expect(pending.failures).toEqual([]);
+    expect(pending.inputs.webhooks).toBe(unknown);
+    const news = pending.inputs as unknown as SetInputs;
+    expect((await set.diff(PROJECT, outs, news)).changes).toBe(true);
+    expect(set.previewUpdate(outs, news).outs.secrets).toBe(unknown);
   });
 });
 

@@ -4,7 +4,7 @@
  * derived from the set's URN and the entry's key. Failures name the entry and the field.
  */
 import { check as checkWebhook, resolveTarget, type CheckResult, type ResourceIdentity } from "../check";
-import { isUnknown, PROVIDER_KEY } from "../engine-values";
+import { isUnknown, PROVIDER_KEY, UNKNOWN } from "../engine-values";
 import { validateWith, type CheckFailure } from "../schema";
 import { compact } from "../state";
 import { entryPath, sortedKeys } from "./entries";
@@ -26,9 +26,16 @@ export function checkSet(olds: Raw, news: Raw, resource?: ResourceIdentity): Che
   const declared: Raw = args ?? { ...SET_DEFAULTS, ...raw };
   const { target, failures: connectionFailures } = resolveTarget(declared);
   if (connectionFailures.length > 0) return { inputs: news, failures: connectionFailures };
-  // A map not known yet (preview of another resource's output) is checked at `up`.
-  if (isUnknown(declared.webhooks)) {
-    return { inputs: compact({ ...declared, ...target, [PROVIDER_KEY]: provider }), failures: [] };
+  // A map or an entry not known yet (preview of another resource's output) is checked at `up`.
+  const entryUnknown =
+    typeof declared.webhooks === "object" &&
+    declared.webhooks !== null &&
+    Object.values(declared.webhooks).some(isUnknown);
+  if (isUnknown(declared.webhooks) || entryUnknown) {
+    return {
+      inputs: compact({ ...declared, ...target, webhooks: UNKNOWN, [PROVIDER_KEY]: provider }),
+      failures: [],
+    };
   }
 
   const entries = declared.webhooks as Record<string, Raw>;

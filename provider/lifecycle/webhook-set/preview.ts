@@ -3,7 +3,7 @@
  * predicted by the webhook's own predictions (../preview), the unmanaged list unknown when the
  * step will list the project again. See ../preview for why a preview must never write.
  */
-import { UNKNOWN } from "../engine-values";
+import { UNKNOWN, isUnknown } from "../engine-values";
 import { predictCreate, predictUpdate } from "../preview";
 import { planSet } from "./diff";
 import { copyState, dropEntry, emptyState, entryInputs, entryState, putEntry, setLevel } from "./entries";
@@ -14,15 +14,36 @@ import type { SetInputs, SetState, UnmanagedWebhook } from "./types";
 const unmanagedAfter = (inputs: SetInputs): UnmanagedWebhook[] =>
   inputs.unmanaged === "ignore" ? [] : (UNKNOWN as unknown as UnmanagedWebhook[]);
 
+/** Outputs when the entries themselves are not known yet: every map is unknown too. */
+function unknownEntries(state: SetState): SetState {
+  const unknown = UNKNOWN as unknown as Record<string, never>;
+  return {
+    ...state,
+    webhooks: unknown,
+    webhookIds: unknown,
+    secrets: unknown,
+    previousSecrets: unknown,
+    authPasswords: unknown,
+    secretRotatedAt: unknown,
+    enabled: unknown,
+    attempts: unknown,
+    logs: unknown,
+    unmanagedWebhooks: UNKNOWN as unknown as UnmanagedWebhook[],
+  };
+}
+
 export function predictCreateSet(inputs: SetInputs): { id: string; outs: SetState } {
+  const id = inputs.projectId === UNKNOWN ? "" : setId(inputs);
   const state = emptyState(inputs);
+  if (isUnknown(inputs.webhooks)) return { id, outs: unknownEntries(state) };
   for (const key of Object.keys(inputs.webhooks))
     putEntry(state, key, predictCreate(entryInputs(inputs, key)).outs);
   state.unmanagedWebhooks = unmanagedAfter(inputs);
-  return { id: inputs.projectId === UNKNOWN ? "" : setId(inputs), outs: state };
+  return { id, outs: state };
 }
 
 export function predictUpdateSet(olds: SetState, news: SetInputs): { outs: SetState } {
+  if (isUnknown(news.webhooks)) return { outs: unknownEntries(copyState(olds, setLevel(news))) };
   const plan = planSet(olds, news);
   const level = setLevel(news);
   const state = copyState(olds, level);
