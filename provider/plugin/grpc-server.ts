@@ -16,11 +16,10 @@ import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { SETTING_KEYS, settingsFrom } from "../appwrite/config";
 import type { CheckResult } from "../lifecycle/check";
 import * as lifecycle from "../lifecycle/steps";
-import * as stored from "../lifecycle/stored-outputs";
-import type { WebhookInputs, WebhookState } from "../lifecycle/schema";
 import { PACKAGE_VERSION } from "../appwrite/version";
-import { PACKAGE_NAME, WEBHOOK_TOKEN } from "./type-tokens";
+import { PACKAGE_NAME } from "./type-tokens";
 import { fromStruct, toServiceError, toStruct } from "./grpc-values";
+import { lifecycleOf } from "./resource-lifecycles";
 
 type Raw = Record<string, unknown>;
 type Handler<Req, Res> = grpc.handleUnaryCall<Req, Res>;
@@ -48,13 +47,6 @@ function unary<Req, Res>(
 function unimplemented(what: string): Handler<unknown, never> {
   return (_call, callback) =>
     callback({ code: grpc.status.UNIMPLEMENTED, details: `${PACKAGE_NAME} does not implement ${what}` });
-}
-
-function requireWebhookType(urnOrType: string): void {
-  const type = urnOrType.includes("::") ? (urnOrType.split("::")[2] ?? "") : urnOrType;
-  if (type.split("$").pop() !== WEBHOOK_TOKEN) {
-    throw new Error(`${PACKAGE_NAME} has no resource type ${type}; it provides ${WEBHOOK_TOKEN}`);
-  }
 }
 
 function checkResponse(result: CheckResult): proto.CheckResponse {
@@ -154,20 +146,24 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
   call: unimplemented("Call"),
   construct: unimplemented("Construct: it has no components"),
   list: unimplemented("List"),
+  // Each resource call runs the lifecycle of its URN's type (./resource-lifecycles).
   check: unary(async (request: proto.CheckRequest) => {
-    requireWebhookType(request.getUrn());
     // The resource key (the URN) lets check derive a deterministic webhook ID.
     return checkResponse(
-      await stored.check(fromStruct(request.getOlds()), fromStruct(request.getNews()), {
-        resourceKey: request.getUrn(),
-      }),
+      await lifecycleOf(request.getUrn()).check(
+        fromStruct(request.getOlds()),
+        fromStruct(request.getNews()),
+        {
+          resourceKey: request.getUrn(),
+        },
+      ),
     );
   }),
   diff: unary(async (request: proto.DiffRequest) => {
-    const result = await stored.diff(
+    const result = await lifecycleOf(request.getUrn()).diff(
       request.getId(),
-      fromStruct(request.getOlds()) as unknown as WebhookState,
-      fromStruct(request.getNews()) as unknown as WebhookInputs,
+      fromStruct(request.getOlds()),
+      fromStruct(request.getNews()),
     );
     const response = new proto.DiffResponse()
       .setChanges(
@@ -177,7 +173,8 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
       .setDeletebeforereplace(result.deleteBeforeReplace)
       .setDiffsList(result.diffs)
       // Without it the engine shows its own diff of the masked values: a secret changed alone
-      // shows no property, and events compare by position.
+      // shows no property, and events compare by position. A set's paths name each entry
+      // (`webhooks.orders.url`), so a preview says which entry changes and what in it.
       .setHasdetaileddiff(true);
     for (const [path, change] of Object.entries(result.detailedDiff)) {
       response.getDetaileddiffMap().set(path, new proto.PropertyDiff().setKind(PROPERTY_DIFF_KINDS[change]));
@@ -186,18 +183,22 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
   }),
   create: unary(
     async (request: proto.CreateRequest) => {
-      requireWebhookType(request.getUrn());
-      const inputs = fromStruct(request.getProperties()) as unknown as WebhookInputs & Raw;
+      const resource = lifecycleOf(request.getUrn());
+      const inputs = fromStruct(request.getProperties());
       // The engine calls create during previews too (see Configure): predict, never write.
-      const { id, outs } = request.getPreview() ? stored.previewCreate(inputs) : await stored.create(inputs);
+      const { id, outs } = request.getPreview()
+        ? resource.previewCreate(inputs)
+        : await resource.create(inputs);
       return new proto.CreateResponse().setId(id).setProperties(toStruct(outs));
     },
     (request) => fromStruct(request.getProperties()),
   ),
   read: unary(async (request: proto.ReadRequest) => {
     // `pulumi import` sends only the ID: no state and no inputs.
-    const props = fromStruct(request.getProperties()) as unknown as WebhookState;
-    const result = await stored.read(request.getId(), props);
+    const result = await lifecycleOf(request.getUrn()).read(
+      request.getId(),
+      fromStruct(request.getProperties()),
+    );
     const response = new proto.ReadResponse().setId(result.id);
     if (result.props) response.setProperties(toStruct(result.props));
     if (result.inputs) response.setInputs(toStruct(result.inputs));
@@ -205,18 +206,19 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
   }),
   update: unary(
     async (request: proto.UpdateRequest) => {
-      const olds = fromStruct(request.getOlds()) as unknown as WebhookState;
-      const news = fromStruct(request.getNews()) as unknown as WebhookInputs & Raw;
+      const resource = lifecycleOf(request.getUrn());
+      const olds = fromStruct(request.getOlds());
+      const news = fromStruct(request.getNews());
       // The engine calls update during previews too (see Configure): predict, never write.
       const { outs } = request.getPreview()
-        ? stored.previewUpdate(olds, news)
-        : await stored.update(request.getId(), olds, news);
+        ? resource.previewUpdate(olds, news)
+        : await resource.update(request.getId(), olds, news);
       return new proto.UpdateResponse().setProperties(toStruct(outs));
     },
     (request) => fromStruct(request.getNews()),
   ),
   delete: unary(async (request: proto.DeleteRequest) => {
-    await stored.remove(request.getId(), fromStruct(request.getProperties()) as unknown as WebhookState);
+    await lifecycleOf(request.getUrn()).remove(request.getId(), fromStruct(request.getProperties()));
     return new Empty();
   }),
   // Requests are short and bounded by the client's timeouts; nothing to abandon early.
