@@ -10,7 +10,7 @@ import { join } from "node:path";
 import * as sea from "node:sea";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
+import { PluginInfo, type PluginAttach } from "@pulumi/pulumi/proto/plugin_pb";
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { SETTING_KEYS, settingsFrom } from "../appwrite/config";
@@ -20,6 +20,7 @@ import { PACKAGE_VERSION } from "../appwrite/version";
 import { PACKAGE_NAME } from "./type-tokens";
 import { fromStruct, toServiceError, toStruct } from "./grpc-values";
 import { lifecycleOf } from "./resource-lifecycles";
+import { connectEngine, withEngineLog } from "./engine-log";
 
 type Raw = Record<string, unknown>;
 type Handler<Req, Res> = grpc.handleUnaryCall<Req, Res>;
@@ -29,18 +30,20 @@ const SCHEMA_FILE = join(__dirname, "..", "..", "schema", `${PACKAGE_NAME}.pulum
 /** The same file as an asset of the single executable (`npm run build:plugin`), which has no dist/ beside it. */
 export const SCHEMA_ASSET = `${PACKAGE_NAME}.pulumi.json`;
 
+/** The resource a call is about, for the engine's diagnostics (./engine-log); "" for the provider's own calls. */
+const urnOf = (request: unknown): string =>
+  (request as { getUrn?: () => string | undefined }).getUrn?.() ?? "";
+
 /** Runs one call; any throw becomes a gRPC status carrying the lifecycle's message. */
 function unary<Req, Res>(
   work: (request: Req) => Promise<Res> | Res,
   inputsOf?: (request: Req) => Raw,
 ): Handler<Req, Res> {
   return (call, callback) => {
-    Promise.resolve()
-      .then(() => work(call.request))
-      .then(
-        (response) => callback(null, response),
-        (error: unknown) => callback(toServiceError(error, inputsOf?.(call.request))),
-      );
+    withEngineLog(urnOf(call.request), () => work(call.request)).then(
+      (response) => callback(null, response),
+      (error: unknown) => callback(toServiceError(error, inputsOf?.(call.request))),
+    );
   };
 }
 
@@ -90,7 +93,8 @@ const configDiffers = (olds: Raw, news: Raw): string[] =>
   SETTING_KEYS.filter((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
 
 export const webhookProviderService: grpc.UntypedServiceImplementation = {
-  handshake: unary((_request: proto.ProviderHandshakeRequest) => {
+  handshake: unary((request: proto.ProviderHandshakeRequest) => {
+    connectEngine(request.getEngineAddress());
     const response = new proto.ProviderHandshakeResponse();
     response.setAcceptSecrets(true);
     response.setAcceptResources(false);
@@ -223,7 +227,11 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
   }),
   // Requests are short and bounded by the client's timeouts; nothing to abandon early.
   cancel: unary(() => new Empty()),
-  attach: unary(() => new Empty()),
+  // A plugin started by hand for a debugger learns the engine's address here instead of Handshake.
+  attach: unary((request: PluginAttach) => {
+    connectEngine(request.getAddress());
+    return new Empty();
+  }),
   // No mappings to other ecosystems' providers (those serve the Terraform bridge's converters).
   getMapping: unary(() => new proto.GetMappingResponse()),
   getMappings: unary(() => new proto.GetMappingsResponse()),
