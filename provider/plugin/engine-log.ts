@@ -44,12 +44,17 @@ function send(client: EngineClient, message: string, urn: string): Promise<void>
 /**
  * Makes `console.error` also send its line to the engine, during a call of the executable's
  * server (./main). Stderr keeps every line, for `pulumi -v=9` and a plugin that fails to start.
+ * Returns what undoes it.
  */
-export function forwardConsoleErrors(): void {
-  const toStderr = console.error.bind(console);
+export function forwardConsoleErrors(): () => void {
+  const original = console.error;
+  const toStderr = original.bind(console);
   console.error = (...args: unknown[]) => {
     toStderr(...args);
     const context = calls.getStore();
     if (engine && context) context.delivered.push(send(engine, format(...args), context.urn));
+  };
+  return () => {
+    console.error = original;
   };
 }
