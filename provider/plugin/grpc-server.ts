@@ -31,7 +31,7 @@ const SCHEMA_FILE = join(__dirname, "..", "..", "schema", `${PACKAGE_NAME}.pulum
 export const SCHEMA_ASSET = `${PACKAGE_NAME}.pulumi.json`;
 
 /** The resource a call is about, for the engine's diagnostics (./engine-log); "" for the provider's own calls. */
-const urnOf = (request: unknown): string =>
+const callUrn = (request: unknown): string =>
   (request as { getUrn?: () => string | undefined }).getUrn?.() ?? "";
 
 /** Runs one call; any throw becomes a gRPC status carrying the lifecycle's message. */
@@ -40,7 +40,7 @@ function unary<Req, Res>(
   inputsOf?: (request: Req) => Raw,
 ): Handler<Req, Res> {
   return (call, callback) => {
-    withEngineLog(urnOf(call.request), () => work(call.request)).then(
+    withEngineLog(callUrn(call.request), () => work(call.request)).then(
       (response) => callback(null, response),
       (error: unknown) => callback(toServiceError(error, inputsOf?.(call.request))),
     );
@@ -153,14 +153,10 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
   // Each resource call runs the lifecycle of its URN's type (./resource-lifecycles).
   check: unary(async (request: proto.CheckRequest) => {
     // The resource key (the URN) lets check derive a deterministic webhook ID.
+    const resourceKey = request.getUrn();
+    const olds = fromStruct(request.getOlds());
     return checkResponse(
-      await lifecycleOf(request.getUrn()).check(
-        fromStruct(request.getOlds()),
-        fromStruct(request.getNews()),
-        {
-          resourceKey: request.getUrn(),
-        },
-      ),
+      await lifecycleOf(resourceKey).check(olds, fromStruct(request.getNews()), { resourceKey }),
     );
   }),
   diff: unary(async (request: proto.DiffRequest) => {

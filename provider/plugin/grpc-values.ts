@@ -40,7 +40,10 @@ export function fromStruct(struct: Struct | undefined): Raw {
   return struct ? (unwrap(struct.toJavaScript()) as Raw) : {};
 }
 
-/** The properties that hold a credential, of a webhook and of a set: no name means one thing in one and another in the other. */
+/**
+ * The properties that hold a credential, of a webhook and of a set. One list serves both: no
+ * property of either is named like a credential of the other.
+ */
 const SECRET_KEYS = new Set<string>([...SECRET_PROPERTIES, ...SET_SECRET_PROPERTIES]);
 /** A set's entries, and the credentials an entry may declare (an entry's fields are a webhook's). */
 const ENTRIES_KEY = "webhooks";
