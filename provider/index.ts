@@ -4,7 +4,12 @@
 export { Webhook, type WebhookArgs } from "./dynamic/webhook";
 export { WebhookSet, type WebhookSetArgs, type WebhookSetEntryArgs } from "./dynamic/webhook-set";
 export type { UnmanagedPolicy, UnmanagedWebhook } from "./lifecycle/webhook-set/types";
-export { NativeWebhook, NativeProvider, type NativeProviderArgs } from "./plugin/native-webhook";
+export {
+  NativeWebhook,
+  NativeWebhookSet,
+  NativeProvider,
+  type NativeProviderArgs,
+} from "./plugin/native-webhook";
 export {
   isValidEvent,
   KNOWN_EVENT_PATTERNS,

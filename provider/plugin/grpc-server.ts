@@ -10,17 +10,17 @@ import { join } from "node:path";
 import * as sea from "node:sea";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
+import { PluginInfo, type PluginAttach } from "@pulumi/pulumi/proto/plugin_pb";
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { SETTING_KEYS, settingsFrom } from "../appwrite/config";
 import type { CheckResult } from "../lifecycle/check";
 import * as lifecycle from "../lifecycle/steps";
-import * as stored from "../lifecycle/stored-outputs";
-import type { WebhookInputs, WebhookState } from "../lifecycle/schema";
 import { PACKAGE_VERSION } from "../appwrite/version";
-import { PACKAGE_NAME, WEBHOOK_TOKEN } from "./type-tokens";
+import { PACKAGE_NAME } from "./type-tokens";
 import { fromStruct, toServiceError, toStruct } from "./grpc-values";
+import { lifecycleOf } from "./resource-lifecycles";
+import { connectEngine, withEngineLog } from "./engine-log";
 
 type Raw = Record<string, unknown>;
 type Handler<Req, Res> = grpc.handleUnaryCall<Req, Res>;
@@ -30,31 +30,26 @@ const SCHEMA_FILE = join(__dirname, "..", "..", "schema", `${PACKAGE_NAME}.pulum
 /** The same file as an asset of the single executable (`npm run build:plugin`), which has no dist/ beside it. */
 export const SCHEMA_ASSET = `${PACKAGE_NAME}.pulumi.json`;
 
+/** The resource a call is about, for the engine's diagnostics (./engine-log); "" for the provider's own calls. */
+const callUrn = (request: unknown): string =>
+  (request as { getUrn?: () => string | undefined }).getUrn?.() ?? "";
+
 /** Runs one call; any throw becomes a gRPC status carrying the lifecycle's message. */
 function unary<Req, Res>(
   work: (request: Req) => Promise<Res> | Res,
   inputsOf?: (request: Req) => Raw,
 ): Handler<Req, Res> {
   return (call, callback) => {
-    Promise.resolve()
-      .then(() => work(call.request))
-      .then(
-        (response) => callback(null, response),
-        (error: unknown) => callback(toServiceError(error, inputsOf?.(call.request))),
-      );
+    withEngineLog(callUrn(call.request), () => work(call.request)).then(
+      (response) => callback(null, response),
+      (error: unknown) => callback(toServiceError(error, inputsOf?.(call.request))),
+    );
   };
 }
 
 function unimplemented(what: string): Handler<unknown, never> {
   return (_call, callback) =>
     callback({ code: grpc.status.UNIMPLEMENTED, details: `${PACKAGE_NAME} does not implement ${what}` });
-}
-
-function requireWebhookType(urnOrType: string): void {
-  const type = urnOrType.includes("::") ? (urnOrType.split("::")[2] ?? "") : urnOrType;
-  if (type.split("$").pop() !== WEBHOOK_TOKEN) {
-    throw new Error(`${PACKAGE_NAME} has no resource type ${type}; it provides ${WEBHOOK_TOKEN}`);
-  }
 }
 
 function checkResponse(result: CheckResult): proto.CheckResponse {
@@ -98,7 +93,8 @@ const configDiffers = (olds: Raw, news: Raw): string[] =>
   SETTING_KEYS.filter((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
 
 export const webhookProviderService: grpc.UntypedServiceImplementation = {
-  handshake: unary((_request: proto.ProviderHandshakeRequest) => {
+  handshake: unary((request: proto.ProviderHandshakeRequest) => {
+    connectEngine(request.getEngineAddress());
     const response = new proto.ProviderHandshakeResponse();
     response.setAcceptSecrets(true);
     response.setAcceptResources(false);
@@ -154,20 +150,20 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
   call: unimplemented("Call"),
   construct: unimplemented("Construct: it has no components"),
   list: unimplemented("List"),
+  // Each resource call runs the lifecycle of its URN's type (./resource-lifecycles).
   check: unary(async (request: proto.CheckRequest) => {
-    requireWebhookType(request.getUrn());
     // The resource key (the URN) lets check derive a deterministic webhook ID.
+    const resourceKey = request.getUrn();
+    const olds = fromStruct(request.getOlds());
     return checkResponse(
-      await stored.check(fromStruct(request.getOlds()), fromStruct(request.getNews()), {
-        resourceKey: request.getUrn(),
-      }),
+      await lifecycleOf(resourceKey).check(olds, fromStruct(request.getNews()), { resourceKey }),
     );
   }),
   diff: unary(async (request: proto.DiffRequest) => {
-    const result = await stored.diff(
+    const result = await lifecycleOf(request.getUrn()).diff(
       request.getId(),
-      fromStruct(request.getOlds()) as unknown as WebhookState,
-      fromStruct(request.getNews()) as unknown as WebhookInputs,
+      fromStruct(request.getOlds()),
+      fromStruct(request.getNews()),
     );
     const response = new proto.DiffResponse()
       .setChanges(
@@ -177,7 +173,8 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
       .setDeletebeforereplace(result.deleteBeforeReplace)
       .setDiffsList(result.diffs)
       // Without it the engine shows its own diff of the masked values: a secret changed alone
-      // shows no property, and events compare by position.
+      // shows no property, and events compare by position. A set's paths name each entry
+      // (`webhooks.orders.url`), so a preview says which entry changes and what in it.
       .setHasdetaileddiff(true);
     for (const [path, change] of Object.entries(result.detailedDiff)) {
       response.getDetaileddiffMap().set(path, new proto.PropertyDiff().setKind(PROPERTY_DIFF_KINDS[change]));
@@ -186,18 +183,22 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
   }),
   create: unary(
     async (request: proto.CreateRequest) => {
-      requireWebhookType(request.getUrn());
-      const inputs = fromStruct(request.getProperties()) as unknown as WebhookInputs & Raw;
+      const resource = lifecycleOf(request.getUrn());
+      const inputs = fromStruct(request.getProperties());
       // The engine calls create during previews too (see Configure): predict, never write.
-      const { id, outs } = request.getPreview() ? stored.previewCreate(inputs) : await stored.create(inputs);
+      const { id, outs } = request.getPreview()
+        ? resource.previewCreate(inputs)
+        : await resource.create(inputs);
       return new proto.CreateResponse().setId(id).setProperties(toStruct(outs));
     },
     (request) => fromStruct(request.getProperties()),
   ),
   read: unary(async (request: proto.ReadRequest) => {
     // `pulumi import` sends only the ID: no state and no inputs.
-    const props = fromStruct(request.getProperties()) as unknown as WebhookState;
-    const result = await stored.read(request.getId(), props);
+    const result = await lifecycleOf(request.getUrn()).read(
+      request.getId(),
+      fromStruct(request.getProperties()),
+    );
     const response = new proto.ReadResponse().setId(result.id);
     if (result.props) response.setProperties(toStruct(result.props));
     if (result.inputs) response.setInputs(toStruct(result.inputs));
@@ -205,23 +206,28 @@ export const webhookProviderService: grpc.UntypedServiceImplementation = {
   }),
   update: unary(
     async (request: proto.UpdateRequest) => {
-      const olds = fromStruct(request.getOlds()) as unknown as WebhookState;
-      const news = fromStruct(request.getNews()) as unknown as WebhookInputs & Raw;
+      const resource = lifecycleOf(request.getUrn());
+      const olds = fromStruct(request.getOlds());
+      const news = fromStruct(request.getNews());
       // The engine calls update during previews too (see Configure): predict, never write.
       const { outs } = request.getPreview()
-        ? stored.previewUpdate(olds, news)
-        : await stored.update(request.getId(), olds, news);
+        ? resource.previewUpdate(olds, news)
+        : await resource.update(request.getId(), olds, news);
       return new proto.UpdateResponse().setProperties(toStruct(outs));
     },
     (request) => fromStruct(request.getNews()),
   ),
   delete: unary(async (request: proto.DeleteRequest) => {
-    await stored.remove(request.getId(), fromStruct(request.getProperties()) as unknown as WebhookState);
+    await lifecycleOf(request.getUrn()).remove(request.getId(), fromStruct(request.getProperties()));
     return new Empty();
   }),
   // Requests are short and bounded by the client's timeouts; nothing to abandon early.
   cancel: unary(() => new Empty()),
-  attach: unary(() => new Empty()),
+  // A plugin started by hand for a debugger learns the engine's address here instead of Handshake.
+  attach: unary((request: PluginAttach) => {
+    connectEngine(request.getAddress());
+    return new Empty();
+  }),
   // No mappings to other ecosystems' providers (those serve the Terraform bridge's converters).
   getMapping: unary(() => new proto.GetMappingResponse()),
   getMappings: unary(() => new proto.GetMappingsResponse()),

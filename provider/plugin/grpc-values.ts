@@ -11,6 +11,7 @@ import { Status } from "@pulumi/pulumi/proto/status_pb";
 import { AppwriteApiError, AppwriteTransportError, ResourceInitError } from "../appwrite/errors";
 import { MissingConnectionSettingError } from "../appwrite/config";
 import { SECRET_PROPERTIES } from "../lifecycle/secret-properties";
+import { ENTRY_KEYS, SET_SECRET_PROPERTIES } from "../lifecycle/webhook-set/types";
 
 /**
  * Pulumi's wire signature of a secret value (the Node SDK's `specialSigKey` and
@@ -40,18 +41,48 @@ export function fromStruct(struct: Struct | undefined): Raw {
 }
 
 /**
- * A Struct with each credential in Pulumi's secret envelope, so the engine encrypts it in state
- * whatever the program did (nothing relies on `additionalSecretOutputs`). Undefined values are
- * dropped: protobuf's Struct throws on them.
+ * The properties that hold a credential, of a webhook and of a set. One list serves both: no
+ * property of either is named like a credential of the other.
  */
-export function toStruct(properties: object): Struct {
-  const secret = new Set<string>(SECRET_PROPERTIES);
+const SECRET_KEYS = new Set<string>([...SECRET_PROPERTIES, ...SET_SECRET_PROPERTIES]);
+/** A set's entries, and the credentials an entry may declare (an entry's fields are a webhook's). */
+const ENTRIES_KEY = "webhooks";
+const ENTRY_SECRET_KEYS = new Set<string>(ENTRY_KEYS.filter((key) => SECRET_KEYS.has(key)));
+
+const secretEnvelope = (value: unknown): JavaScriptValue => ({
+  [specialSigKey]: specialSecretSig,
+  value: value as JavaScriptValue,
+});
+
+/** Drops undefined values (protobuf's Struct throws on them) and wraps the credentials in `secret`. */
+function withSecrets(properties: object, secret: ReadonlySet<string>): Record<string, JavaScriptValue> {
   const wire: Record<string, JavaScriptValue> = {};
   for (const [key, value] of Object.entries(properties)) {
     if (value === undefined) continue;
-    wire[key] = secret.has(key)
-      ? { [specialSigKey]: specialSecretSig, value: value as JavaScriptValue }
-      : (value as JavaScriptValue);
+    wire[key] = secret.has(key) ? secretEnvelope(value) : (value as JavaScriptValue);
+  }
+  return wire;
+}
+
+const isObject = (value: unknown): value is object =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * A Struct with each credential in Pulumi's secret envelope, so the engine encrypts it in state
+ * whatever the program did (nothing relies on `additionalSecretOutputs`): a webhook's, a set's
+ * maps of them, and the credentials each entry of a set declares, which a YAML program passes as
+ * plain strings. Undefined values are dropped: protobuf's Struct throws on them.
+ */
+export function toStruct(properties: object): Struct {
+  const wire = withSecrets(properties, SECRET_KEYS);
+  const entries = wire[ENTRIES_KEY];
+  if (isObject(entries)) {
+    wire[ENTRIES_KEY] = Object.fromEntries(
+      Object.entries(entries).map(([key, entry]) => [
+        key,
+        isObject(entry) ? withSecrets(entry, ENTRY_SECRET_KEYS) : (entry as JavaScriptValue),
+      ]),
+    );
   }
   return Struct.fromJavaScript(wire);
 }

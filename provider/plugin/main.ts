@@ -3,7 +3,10 @@
  * `pulumi-resource-appwrite-webhooks`: the executable the Pulumi engine starts. It prints the
  * gRPC port on stdout, which is how the engine finds it; nothing else may reach stdout.
  */
+import { forwardConsoleErrors } from "./engine-log";
 import { serve } from "./grpc-server";
+
+forwardConsoleErrors();
 
 /**
  * The engine that started this plugin is its parent. Killed with SIGKILL (an OOM kill, a

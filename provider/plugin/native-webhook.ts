@@ -1,12 +1,15 @@
 /**
- * `NativeWebhook`: the same webhook through the `appwrite-webhooks` provider plugin (type token
- * `appwrite-webhooks:index:Webhook`) instead of the dynamic provider. Same args, same outputs,
- * same lifecycle; state holds no serialized provider, and `pulumi import` works. The plugin
- * executable `pulumi-resource-appwrite-webhooks` must be on PATH or installed as a plugin.
+ * `NativeWebhook` and `NativeWebhookSet`: the same webhook and set through the
+ * `appwrite-webhooks` provider plugin (type tokens `appwrite-webhooks:index:Webhook` and
+ * `appwrite-webhooks:index:WebhookSet`) instead of the dynamic provider. Same args, same outputs,
+ * same lifecycle; state holds no serialized provider, and `pulumi import` works for a webhook.
+ * The plugin executable `pulumi-resource-appwrite-webhooks` must be on PATH or installed as a
+ * plugin.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { suspendPromiseStacks } from "../dynamic/promise-stacks";
 import { webhookProperties, type Webhook, type WebhookArgs } from "../dynamic/webhook";
+import { webhookSetProperties, type WebhookSet, type WebhookSetArgs } from "../dynamic/webhook-set";
 
 /** The outputs `Webhook` declares, so the two classes cannot drift apart. */
 type WebhookOutputs = Pick<Webhook, Exclude<keyof Webhook, keyof pulumi.CustomResource>>;
@@ -20,6 +23,27 @@ export class NativeWebhook extends pulumi.CustomResource {
     const restoreStacks = suspendPromiseStacks();
     try {
       super("appwrite-webhooks:index:Webhook", name, props, opts);
+    } finally {
+      restoreStacks();
+    }
+  }
+}
+
+/** The outputs `WebhookSet` declares. */
+type WebhookSetOutputs = Pick<WebhookSet, Exclude<keyof WebhookSet, keyof pulumi.CustomResource>>;
+
+/**
+ * All of a project's webhooks as one resource, through the plugin. Its preview names each
+ * changed entry and field (the plugin's detailed diff); the plugin marks every key and password
+ * secret in state, so it needs no `additionalSecretOutputs`.
+ */
+export interface NativeWebhookSet extends WebhookSetOutputs {}
+export class NativeWebhookSet extends pulumi.CustomResource {
+  constructor(name: string, args: WebhookSetArgs, opts?: pulumi.CustomResourceOptions) {
+    const props = webhookSetProperties(args);
+    const restoreStacks = suspendPromiseStacks();
+    try {
+      super("appwrite-webhooks:index:WebhookSet", name, props, opts);
     } finally {
       restoreStacks();
     }

@@ -4,66 +4,15 @@
  * dist/schema/appwrite-webhooks.pulumi.json, the plugin serves that file from GetSchema, and the
  * repository commits it as ./appwrite-webhooks.pulumi.json (see ../schema-files).
  */
-import { z } from "zod";
 import type { SETTING_KEYS } from "../appwrite/config";
-import { SECRET_PROPERTIES, webhookArgsSchema, webhookComputedSchema } from "../lifecycle/schema";
+import { webhookArgsSchema, webhookComputedSchema } from "../lifecycle/schema";
 import { IDENTITY_FIELDS } from "../lifecycle/state";
 import { PACKAGE_VERSION } from "../appwrite/version";
-
+import { properties, type PropertySpec } from "./schema-properties";
+import { setResourceSchema, setTypes } from "./set-schema";
 import { PACKAGE_NAME, WEBHOOK_TOKEN } from "./type-tokens";
 
 export { PACKAGE_NAME, WEBHOOK_TOKEN };
-
-interface JsonSchema {
-  type?: string | string[];
-  items?: JsonSchema;
-  anyOf?: JsonSchema[];
-  enum?: unknown[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  description?: string;
-  default?: unknown;
-}
-
-export interface PropertySpec {
-  type?: string;
-  items?: PropertySpec;
-  oneOf?: PropertySpec[];
-  description?: string;
-  default?: unknown;
-  secret?: boolean;
-}
-
-/** JSON Schema (from zod) to a Pulumi type spec: primitives, lists and unions are all we use. */
-function typeSpec(schema: JsonSchema, name: string): PropertySpec {
-  // zod writes a union of primitives as `type: [..]`, other unions as `anyOf`.
-  const members = Array.isArray(schema.type) ? schema.type.map((type) => ({ type })) : schema.anyOf;
-  if (members) {
-    const oneOf = members.map((member) => typeSpec(member, name));
-    return { type: oneOf[0]?.type ?? "string", oneOf };
-  }
-  if (schema.enum) return { type: "string" };
-  if (schema.type === "array") return { type: "array", items: typeSpec(schema.items ?? {}, name) };
-  if (typeof schema.type === "string" && ["string", "boolean", "integer", "number"].includes(schema.type)) {
-    return { type: schema.type };
-  }
-  throw new Error(`package schema: property ${name} has a type the generator does not map`);
-}
-
-function properties(schema: z.ZodType, io: "input" | "output") {
-  const json = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
-  const specs: Record<string, PropertySpec> = {};
-  const secret = new Set<string>(SECRET_PROPERTIES);
-  for (const [name, property] of Object.entries(json.properties ?? {})) {
-    specs[name] = {
-      ...typeSpec(property, name),
-      ...(property.description ? { description: property.description } : {}),
-      ...(io === "input" && property.default !== undefined ? { default: property.default } : {}),
-      ...(secret.has(name) ? { secret: true } : {}),
-    };
-  }
-  return { specs, required: json.required ?? [] };
-}
 
 const SETTING_TYPES: Record<(typeof SETTING_KEYS)[number], PropertySpec> = {
   endpoint: {
@@ -159,6 +108,7 @@ export function buildPackageSchema(): Record<string, unknown> {
       description: "The appwrite-webhooks provider: one Appwrite endpoint and project.",
       inputProperties: SETTING_TYPES,
     },
+    types: setTypes(outputs),
     resources: {
       [WEBHOOK_TOKEN]: {
         description:
@@ -168,6 +118,7 @@ export function buildPackageSchema(): Record<string, unknown> {
         properties: outputs,
         required,
       },
+      ...setResourceSchema(outputs),
     },
   };
 }

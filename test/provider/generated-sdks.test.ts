@@ -149,7 +149,7 @@ describe("the .NET SDK", () => {
   /** The NuGet package ID: the generator names the project <rootNamespace>.<package namespace>. */
   const NUGET_ID = "PulumiAppwrite.Webhooks";
 
-  it("is C# that parses, every file in the package's namespace", async () => {
+  it("is C# that parses, every file in the package's namespace (object types in its Inputs and Outputs)", async () => {
     const sources = filesUnder(dotnetDir).filter((file) => file.endsWith(".cs"));
     expect(sources).toEqual(expect.arrayContaining(["Webhook.cs", "Provider.cs", "Config/Config.cs"]));
     for (const file of sources) {
@@ -158,7 +158,9 @@ describe("the .NET SDK", () => {
       const namespaces = tree.rootNode
         .descendantsOfType("namespace_declaration")
         .map((node) => node?.childForFieldName("name")?.text);
-      expect(namespaces, `sdk/dotnet/${file}`).toEqual([NUGET_ID]);
+      // The generator writes an object type's input and output classes into sub-namespaces.
+      const kind = /^(Inputs|Outputs)\//.exec(file)?.[1];
+      expect(namespaces, `sdk/dotnet/${file}`).toEqual([kind ? `${NUGET_ID}.${kind}` : NUGET_ID]);
     }
     const webhook = await parseCsharp(readFileSync(join(dotnetDir, "Webhook.cs"), "utf8"));
     const classes = webhook.tree.rootNode

@@ -23,6 +23,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 	switch typ {
 	case "appwrite-webhooks:index:Webhook":
 		r = &Webhook{}
+	case "appwrite-webhooks:index:WebhookSet":
+		r = &WebhookSet{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

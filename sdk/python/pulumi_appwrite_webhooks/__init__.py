@@ -8,6 +8,9 @@ import typing
 # Export this package's modules as members:
 from .provider import *
 from .webhook import *
+from .webhook_set import *
+from ._inputs import *
+from . import outputs
 
 # Make subpackages available:
 if typing.TYPE_CHECKING:
@@ -24,7 +27,8 @@ _utilities.register(
   "mod": "index",
   "fqn": "pulumi_appwrite_webhooks",
   "classes": {
-   "appwrite-webhooks:index:Webhook": "Webhook"
+   "appwrite-webhooks:index:Webhook": "Webhook",
+   "appwrite-webhooks:index:WebhookSet": "WebhookSet"
   }
  }
 ]
