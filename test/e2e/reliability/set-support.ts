@@ -140,6 +140,34 @@ export async function assertKeysInForce(
   }
 }
 
+/**
+ * After a step that failed in part: state holds what the server holds, no more and no less. Each
+ * webhook of the project is in state under its entry, with the name and URL the server has (the
+ * old ones for a refused update), and each key in state is the key in force.
+ */
+export async function assertStateMatchesServer(
+  world: World,
+  state: SetStateEntry,
+  projectId: string,
+): Promise<void> {
+  const live = world.emulator.webhooks(projectId);
+  expect(
+    new Set(Object.values(state.webhookIds)),
+    `${state.name}: state names the webhooks on the server`,
+  ).toEqual(new Set(live.map((webhook) => webhook.$id)));
+  for (const [key, id] of Object.entries(state.webhookIds)) {
+    const webhook = live.find((w) => w.$id === id);
+    expect(
+      { name: webhook?.name, url: webhook?.url },
+      `${state.name}.${key} in state and on the server`,
+    ).toEqual({
+      name: state.webhooks[key]?.name,
+      url: state.webhooks[key]?.url,
+    });
+  }
+  await assertKeysInForce(world, state, projectId);
+}
+
 /** What one set's project and state held when it was checked: the counts a report prints. */
 export interface Convergence {
   declared: number;
