@@ -16,12 +16,12 @@
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { provisionEngine, type StackFixture } from "../../support/engine";
 import { API_KEY, startWorld, type World } from "../fixture";
 import { snippet } from "../../docs/snippets";
 import { killHalfway, recoverAsDocumented } from "./crash-support";
-import { assertSetsConverged, entries, setStack, type DeclaredSet } from "./set-support";
+import { assertSetsConverged, entries, setStack, type DeclaredSet, type SetDoor } from "./set-support";
 import { checkpointOf, descendants, sleep } from "./support";
 
 /** The documented recovery (docs/recovery.md), as written. */
@@ -35,6 +35,8 @@ const N = 20;
 const CONCURRENCY = 2;
 const CREATE_LATENCY_MS = 500;
 const HALFWAY = N / 2;
+/** The dynamic door's set; the plugin's `NativeWebhookSet` joins as `"native"`. */
+const DOORS: readonly SetDoor[] = ["dynamic"];
 
 let bin: string;
 let world: World;
@@ -60,18 +62,19 @@ afterAll(async () => {
 });
 
 /** One set of N entries in a project of its own, the last one under a declared ID. */
-async function killedSetStack(cell: string, env: Record<string, string> = {}) {
+async function killedSetStack(door: SetDoor, kill: string, env: Record<string, string> = {}) {
+  const cell = `${door}-${kill}`;
   const projectId = `crash-${cell}`;
   world.emulator.createProject(projectId);
   world.emulator.createKey(projectId, { key: API_KEY });
   const set: DeclaredSet = {
-    door: "dynamic",
+    door,
     projectId,
     webhooks: entries(`crash-${cell}`, N),
     concurrency: CONCURRENCY,
   };
   const last = set.webhooks[`e${N - 1}`];
-  if (last) last.webhookId = `crash-${cell}-declared`;
+  if (last) last.webhookId = `crash-${cell}-id`;
   const sets = { [`set_${cell.replace(/-/g, "_")}`]: set };
   const fixture = await setStack(world, sets, {}, env);
   fixtures.push(fixture);
@@ -103,82 +106,86 @@ async function recoverAndConverge(fixture: StackFixture, sets: Record<string, De
 const setsInCheckpoint = (fixture: StackFixture) =>
   (checkpointOf(fixture).resources ?? []).filter((r) => r.type.endsWith(":WebhookSet"));
 
-it("a create killed mid-step with checkpoints converges after the documented recovery", async () => {
-  const { fixture, sets, live } = await killedSetStack("checkpoints");
-  const killed = await killHalfway(bin, fixture, "pulumi up --yes", () => live().length >= HALFWAY);
-  world.emulator.clearFaults();
-  const made = live().length;
-  const crashed = checkpointOf(fixture);
-  const pending = (crashed.pending_operations ?? []).filter((op) => op.type === "creating");
-  // The set's step never ended: the state knows of it only as a pending create, not its webhooks.
-  expect(pending.map((op) => op.resource.urn.split("::").pop())).toEqual(Object.keys(sets));
-  expect(setsInCheckpoint(fixture)).toEqual([]);
-  expect(made).toBeGreaterThanOrEqual(HALFWAY);
-  expect(made).toBeLessThan(N);
-  const result = await recoverAndConverge(fixture, sets);
-  console.log(
-    `set crash, checkpoints: killed after ${killed.ranMs} ms with ${made} of ${N} webhooks made; ` +
-      `recovery took ${result.recoveryMs} ms${result.tornCheckpoint ? " (torn checkpoint metadata removed)" : ""}; ` +
-      `after it ${JSON.stringify(result.figures)}`,
-  );
-});
-
-it("a create killed mid-step with PULUMI_SKIP_CHECKPOINTS=true converges after the documented recovery", async () => {
-  const { fixture, sets, live } = await killedSetStack("no-checkpoints", { PULUMI_SKIP_CHECKPOINTS: "true" });
-  const up = snippet("large-stacks-up").text;
-  const killed = await killHalfway(bin, fixture, up, () => live().length >= HALFWAY);
-  world.emulator.clearFaults();
-  const made = live().length;
-  // The previous state (empty) is all there is: every webhook the run made is unknown to it.
-  expect(checkpointOf(fixture).resources ?? []).toEqual([]);
-  expect(made).toBeGreaterThanOrEqual(HALFWAY);
-  expect(made).toBeLessThan(N);
-  const result = await recoverAndConverge(fixture, sets);
-  console.log(
-    `set crash, no checkpoints: killed after ${killed.ranMs} ms with ${made} of ${N} webhooks made; ` +
-      `recovery took ${result.recoveryMs} ms; after it ${JSON.stringify(result.figures)}`,
-  );
-});
-
-it("a SIGKILL to the CLI alone mid-step converges after the documented recovery", async () => {
-  const { fixture, sets, live } = await killedSetStack("cli-only");
-  const cli = spawn(`${bin}/pulumi`, ["up", "--yes"], {
-    cwd: fixture.workDir,
-    env: { ...process.env, ...fixture.env, PULUMI_NON_INTERACTIVE: "true" },
-    stdio: "ignore",
+describe.each(DOORS)("a WebhookSet's create killed mid-step (%s door)", (door) => {
+  it("with checkpoints: converges after the documented recovery", async () => {
+    const { fixture, sets, live } = await killedSetStack(door, "checkpoints");
+    const killed = await killHalfway(bin, fixture, "pulumi up --yes", () => live().length >= HALFWAY);
+    world.emulator.clearFaults();
+    const made = live().length;
+    const crashed = checkpointOf(fixture);
+    const pending = (crashed.pending_operations ?? []).filter((op) => op.type === "creating");
+    // The set's step never ended: the state knows of it only as a pending create, not its webhooks.
+    expect(pending.map((op) => op.resource.urn.split("::").pop())).toEqual(Object.keys(sets));
+    expect(setsInCheckpoint(fixture)).toEqual([]);
+    expect(made).toBeGreaterThanOrEqual(HALFWAY);
+    expect(made).toBeLessThan(N);
+    const result = await recoverAndConverge(fixture, sets);
+    console.log(
+      `set crash (${door}), checkpoints: killed after ${killed.ranMs} ms with ${made} of ${N} webhooks made; ` +
+        `recovery took ${result.recoveryMs} ms${result.tornCheckpoint ? " (torn checkpoint metadata removed)" : ""}; ` +
+        `after it ${JSON.stringify(result.figures)}`,
+    );
   });
-  const pid = cli.pid ?? 0;
-  const exited = new Promise<void>((resolve) => cli.on("close", () => resolve()));
-  const started = Date.now();
-  while (live().length < HALFWAY) {
-    if (Date.now() - started > 120_000) throw new Error("the set's creates never got halfway");
-    await sleep(10);
-  }
-  const tree = descendants(pid);
-  process.kill(pid, "SIGKILL");
-  const ranMs = Date.now() - started;
-  await exited;
-  const made = live().length;
-  // Our language host, program and plugin must end with the CLI. The SDK's dynamic-provider host
-  // (`@pulumi/pulumi`'s, which runs the dynamic `WebhookSet`) does not: it lives on, idle, and
-  // first finishes the step it was running, writing webhooks nobody records (as killed-cli.test.ts
-  // lists it apart). The recovery waits for that step to end: a create still running beside it
-  // could take over a webhook the recovery just made and set a key that state never sees.
-  const deadline = Date.now() + 10_000;
-  while (ours(tree).length > 0 && Date.now() < deadline) await sleep(100);
-  expect(ours(tree).map(commandOf), "processes of the killed run still alive").toEqual([]);
-  leftovers.push(...tree.filter(isAlive));
-  const quietFor = await untilQuiet(sets);
-  const madeAfter = live().length;
-  console.log(
-    `set crash, CLI alone: killed after ${ranMs} ms with ${made} of ${N} webhooks made; the SDK's ` +
-      `dynamic-provider host ${leftovers.length > 0 ? "lived on and" : "ended and"} made ${madeAfter - made} more ` +
-      `(its last request ${quietFor} ms before the recovery)`,
-  );
-  const result = await recoverAndConverge(fixture, sets);
-  console.log(
-    `set crash, CLI alone: recovery took ${result.recoveryMs} ms; after it ${JSON.stringify(result.figures)}`,
-  );
+
+  it("with PULUMI_SKIP_CHECKPOINTS=true: converges after the documented recovery", async () => {
+    const { fixture, sets, live } = await killedSetStack(door, "no-checkpoints", {
+      PULUMI_SKIP_CHECKPOINTS: "true",
+    });
+    const up = snippet("large-stacks-up").text;
+    const killed = await killHalfway(bin, fixture, up, () => live().length >= HALFWAY);
+    world.emulator.clearFaults();
+    const made = live().length;
+    // The previous state (empty) is all there is: every webhook the run made is unknown to it.
+    expect(checkpointOf(fixture).resources ?? []).toEqual([]);
+    expect(made).toBeGreaterThanOrEqual(HALFWAY);
+    expect(made).toBeLessThan(N);
+    const result = await recoverAndConverge(fixture, sets);
+    console.log(
+      `set crash (${door}), no checkpoints: killed after ${killed.ranMs} ms with ${made} of ${N} webhooks made; ` +
+        `recovery took ${result.recoveryMs} ms; after it ${JSON.stringify(result.figures)}`,
+    );
+  });
+
+  it("by a SIGKILL to the CLI alone: converges after the documented recovery", async () => {
+    const { fixture, sets, live } = await killedSetStack(door, "cli-only");
+    const cli = spawn(`${bin}/pulumi`, ["up", "--yes"], {
+      cwd: fixture.workDir,
+      env: { ...process.env, ...fixture.env, PULUMI_NON_INTERACTIVE: "true" },
+      stdio: "ignore",
+    });
+    const pid = cli.pid ?? 0;
+    const exited = new Promise<void>((resolve) => cli.on("close", () => resolve()));
+    const started = Date.now();
+    while (live().length < HALFWAY) {
+      if (Date.now() - started > 120_000) throw new Error("the set's creates never got halfway");
+      await sleep(10);
+    }
+    const tree = descendants(pid);
+    process.kill(pid, "SIGKILL");
+    const ranMs = Date.now() - started;
+    await exited;
+    const made = live().length;
+    // Our language host, program and plugin must end with the CLI. The SDK's dynamic-provider host
+    // (`@pulumi/pulumi`'s, which runs the dynamic `WebhookSet`) does not: it lives on, idle, and
+    // first finishes the step it was running, writing webhooks nobody records (as killed-cli.test.ts
+    // lists it apart). The recovery waits for that step to end: a create still running beside it
+    // could take over a webhook the recovery just made and set a key that state never sees.
+    const deadline = Date.now() + 10_000;
+    while (ours(tree).length > 0 && Date.now() < deadline) await sleep(100);
+    expect(ours(tree).map(commandOf), "processes of the killed run still alive").toEqual([]);
+    leftovers.push(...tree.filter(isAlive));
+    const quietFor = await untilQuiet(sets);
+    const madeAfter = live().length;
+    console.log(
+      `set crash (${door}), CLI alone: killed after ${ranMs} ms with ${made} of ${N} webhooks made; the SDK's ` +
+        `dynamic-provider host ${leftovers.length > 0 ? "lived on and" : "ended and"} made ${madeAfter - made} more ` +
+        `(its last request ${quietFor} ms before the recovery)`,
+    );
+    const result = await recoverAndConverge(fixture, sets);
+    console.log(
+      `set crash (${door}), CLI alone: recovery took ${result.recoveryMs} ms; after it ${JSON.stringify(result.figures)}`,
+    );
+  });
 });
 
 /** The processes of `tree` still alive, but the SDK's dynamic-provider host (see the test). */
