@@ -199,6 +199,35 @@ function stepMs(requests: RequestRecord[]): number {
   return end - start;
 }
 
+/**
+ * For a lane under 429 + Retry-After: 1, the shortest wait, per method, from the server's first
+ * 429 to its first success: every concurrent request was refused at once, so no request of that
+ * method can succeed before the provider has waited the second the server asked for. Read from
+ * the server's log, not from the provider's own retry lines.
+ */
+function waitAfter429(requests: RequestRecord[]): number {
+  const waits = [...new Set(requests.filter((r) => r.status === 429).map((r) => r.method))].map((method) => {
+    const ofMethod = requests.filter((r) => r.method === method);
+    const first429 = Math.min(
+      ...ofMethod.filter((r) => r.status === 429).map((r) => Date.parse(r.receivedAt)),
+    );
+    const firstOk = Math.min(
+      ...ofMethod.filter((r) => r.status !== null && r.status < 300).map((r) => Date.parse(r.receivedAt)),
+    );
+    return firstOk - first429;
+  });
+  return Math.min(...waits);
+}
+
+/** A converged lane's own evidence: the wait the server asked for, where it asked for one. */
+function honoured(lane: Lane, requests: RequestRecord[]): string {
+  if (lane.row.key !== "429") return "";
+  const wait = waitAfter429(requests);
+  // The server stamps arrival in whole milliseconds; a timer may fire a few early.
+  expect(wait, `${lane.name}: first success after the 429s (ms)`).toBeGreaterThanOrEqual(990);
+  return `; first success ${(wait / 1000).toFixed(1)} s after the 429s`;
+}
+
 interface NamedFailure {
   key: string;
   op: string;
@@ -319,7 +348,7 @@ describe("WebhookSet fault matrix: each fault on a set's create step, then on an
         const figure = (await assertSetsConverged(world, fixture.stack, { [lane.name]: lane.set }))[
           lane.name
         ];
-        faulted = `converged: ${figure?.inState} in state and on the server`;
+        faulted = `converged: ${figure?.inState} in state and on the server${honoured(lane, requests)}`;
       }
       report.create[lane.name] = {
         faulted,
@@ -370,7 +399,7 @@ describe("WebhookSet fault matrix: each fault on a set's create step, then on an
         const figure = (await assertSetsConverged(world, fixture.stack, { [lane.name]: lane.set }))[
           lane.name
         ];
-        faulted = `converged: ${figure?.inState} in state and on the server`;
+        faulted = `converged: ${figure?.inState} in state and on the server${honoured(lane, requests)}`;
         failedWrites[lane.name] = [];
       }
       // A rotation that went through moved the old key to previousSecrets; one that failed kept it.
