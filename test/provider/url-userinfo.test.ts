@@ -1,13 +1,15 @@
 /**
  * Credentials in a webhook URL (`user:pw@`): Appwrite accepts them and its curl sends them as
  * basic auth, but the URL is a plain-text input and output, so `check` refuses them, in the
- * resource and in the declaration file alike, and `export` moves them to auth fields.
+ * resource and in the declaration file alike, `export` moves them to auth fields, and a
+ * `WebhookSet` records and reports an unmanaged webhook's URL without them.
  */
 import { describe, expect, it } from "vitest";
 import type { AppwriteWebhook } from "../../provider/appwrite/client";
 import { DeclarationError, parseDeclaration, validateRendered } from "../../provider/gitops/declaration";
 import { toDeclared } from "../../provider/gitops/export";
 import { check } from "../../provider/lifecycle/check";
+import { findUnmanaged, unmanagedWarning } from "../../provider/lifecycle/webhook-set/unmanaged";
 
 const PASSWORD = "pa55-w0rd-never-echoed";
 const connection = { endpoint: "https://cloud.example.com/v1", projectId: "p", apiKey: "k" };
@@ -60,23 +62,23 @@ describe("the declaration file goes through the same rule", () => {
   });
 });
 
-describe("export turns URL credentials into auth fields", () => {
-  const live = (url: string, authUsername = ""): AppwriteWebhook => ({
-    $id: "legacy-hook",
-    $createdAt: "",
-    $updatedAt: "",
-    name: "Legacy",
-    url,
-    events: ["users.*.create"],
-    tls: true,
-    authUsername,
-    authPassword: "",
-    secret: "",
-    enabled: true,
-    logs: "",
-    attempts: 0,
-  });
+const live = (url: string, authUsername = ""): AppwriteWebhook => ({
+  $id: "legacy-hook",
+  $createdAt: "",
+  $updatedAt: "",
+  name: "Legacy",
+  url,
+  events: ["users.*.create"],
+  tls: true,
+  authUsername,
+  authPassword: "",
+  secret: "",
+  enabled: true,
+  logs: "",
+  attempts: 0,
+});
 
+describe("export turns URL credentials into auth fields", () => {
   it("moves the user name inline and the password to a secret config key, and strips the URL", () => {
     const declared = toDeclared(live(`https://receiver:${PASSWORD}@hooks.example.com/x?y=1`));
     expect(declared).toMatchObject({
@@ -92,5 +94,26 @@ describe("export turns URL credentials into auth fields", () => {
     expect(toDeclared(live(`https://u:${PASSWORD}@hooks.example.com/x`, "explicit")).auth?.username).toBe(
       "explicit",
     );
+  });
+});
+
+describe("a WebhookSet's unmanaged webhooks", () => {
+  it("are recorded and reported with the URL's credentials dropped", () => {
+    const found = findUnmanaged(
+      [live(`https://receiver:${PASSWORD}@hooks.example.com/x?y=1`)],
+      new Set(),
+      "report",
+      [],
+    );
+    expect(found).toEqual([
+      {
+        id: "legacy-hook",
+        name: "Legacy",
+        url: "https://hooks.example.com/x?y=1",
+        events: ["users.*.create"],
+      },
+    ]);
+    expect(unmanagedWarning("p", found)).not.toContain(PASSWORD);
+    expect(unmanagedWarning("p", found)).not.toContain("receiver");
   });
 });

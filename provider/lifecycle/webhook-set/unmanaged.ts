@@ -5,6 +5,7 @@
  * to other tools.
  */
 import type { AppwriteWebhook } from "../../appwrite/client";
+import { splitUrlUserinfo } from "../url-rules";
 import type { UnmanagedPolicy, UnmanagedWebhook } from "./types";
 
 /**
@@ -23,7 +24,11 @@ export function isIgnored(id: string, patterns: readonly string[]): boolean {
   });
 }
 
-/** The listed webhooks that are neither declared nor ignored, by ID order. */
+/**
+ * The listed webhooks that are neither declared nor ignored, by ID order. A URL made outside
+ * Pulumi may carry credentials (`user:pw@`, which Appwrite sends as basic auth); they are dropped
+ * here, because this list is plain state and goes into warnings and previews.
+ */
 export function findUnmanaged(
   live: readonly AppwriteWebhook[],
   declaredIds: ReadonlySet<string>,
@@ -36,7 +41,7 @@ export function findUnmanaged(
     .map((webhook) => ({
       id: webhook.$id,
       name: webhook.name,
-      url: webhook.url,
+      url: splitUrlUserinfo(webhook.url).url,
       events: [...webhook.events],
     }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -2,7 +2,10 @@
  * Leak scan: the whole e2e scenario (up with a generated key, a user key, a basic-auth password
  * and an API key from secret config; a live webhook whose URL carries a password, exported and
  * adopted from the exported file; a rotation; a refresh; a failing update whose server error
- * echoes the request's secrets; destroy) with the engine at its most verbose (`-v=9
+ * echoes the request's secrets; destroy), then the same for a `WebhookSet` (entries with a
+ * generated key, a declared key and a basic-auth password; an unmanaged webhook whose URL
+ * carries a password; a rotation; a failing update that echoes secrets; a preview; a refresh;
+ * destroy), with the engine at its most verbose (`-v=9
  * --logtostderr --logflow --debug`, `PULUMI_DEBUG_GRPC` to a file). Everything written is scanned
  * for every secret value used, in raw and encoded forms:
  *   stdout and stderr of each command, the gRPC log, every file of the file backend (checkpoint,
@@ -17,14 +20,16 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { EngineEvent } from "@pulumi/pulumi/automation";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backendText, provisionEngine, type StackFixture } from "../../support/engine";
 import { API_KEY, PROJECT, declare, startWorld, url, webhookStack, type World } from "../fixture";
 import { AppwriteClient } from "../../../provider/appwrite/client";
 import { resolveConnection } from "../../../provider/appwrite/config";
 import { exportProject } from "../../../provider/gitops/export";
+import { createOutsidePulumi } from "../../support/outside-pulumi";
 import { PULUMI_DEBUG_RECORD, encodings, lineAt, scan, type Hit, type Secret, type Source } from "./scanner";
+import { setStack, type DeclaredSet, type SetSecrets } from "./set-support";
 
 describe("the scanner", () => {
   const canary = 'canary-"secret"\\value-ü-0123456789';
@@ -109,10 +114,19 @@ const BASIC_PASSWORD = 'basic "pass" \\ word-9e77';
 const URL_PASSWORD = "url-pa55w0rd-in-userinfo-3c19";
 const LEGACY_ID = "leak-legacy";
 
+/** The set's own project, its entries' credentials, and a password in an unmanaged webhook's URL. */
+const SET_PROJECT = "leak-set";
+const SET_SECRET_1 = 'set-key "one" \\ declared-4a1e';
+const SET_SECRET_2 = "set-key-two-after-rotation-8c03";
+const SET_BASIC_PASSWORD = 'set basic "pass" \\ word-2f5d';
+const UNMANAGED_URL_PASSWORD = "unmanaged-url-pa55w0rd-6b20";
+
 let world: World;
 let fixture: StackFixture;
+let setFixture: StackFixture;
 let grpcDir: string;
 const grpcLog = () => join(grpcDir, "grpc.log");
+const setGrpcLog = () => join(grpcDir, "grpc-set.log");
 const secrets = new Map<string, Secret>();
 const captured = {
   stdout: "",
@@ -130,12 +144,16 @@ function remember(label: string, value: string | undefined): void {
 }
 
 /** Every key the server holds now, plus the ones it held before (kept in the map). */
-function rememberServerKeys(step: string): void {
-  for (const webhook of world.emulator.webhooks(PROJECT))
+function rememberServerKeys(step: string, project = PROJECT): void {
+  for (const webhook of world.emulator.webhooks(project))
     remember(`${step}: key of ${webhook.name}`, webhook.secret);
 }
 
-async function verbose(command: "up" | "refresh" | "destroy", options: Record<string, unknown> = {}) {
+async function verbose(
+  command: "up" | "preview" | "refresh" | "destroy",
+  options: Record<string, unknown> = {},
+  stack: Stack = fixture.stack,
+) {
   const onEvent = (event: EngineEvent) => {
     const diagnostic = event.diagnosticEvent;
     if (!diagnostic) return;
@@ -157,9 +175,10 @@ async function verbose(command: "up" | "refresh" | "destroy", options: Record<st
     ...options,
   };
   try {
-    if (command === "up") await fixture.stack.up(all);
-    else if (command === "refresh") await fixture.stack.refresh(all);
-    else await fixture.stack.destroy(all);
+    if (command === "up") await stack.up(all);
+    else if (command === "preview") await stack.preview(all);
+    else if (command === "refresh") await stack.refresh(all);
+    else await stack.destroy(all);
     return undefined;
   } catch (error) {
     // The CommandError repeats the command's stdout and stderr, which are scanned as such.
@@ -176,10 +195,15 @@ beforeAll(async () => {
   remember("user key 2", USER_SECRET_2);
   remember("basic-auth password", BASIC_PASSWORD);
   remember("password in a live URL", URL_PASSWORD);
+  remember("set: declared key 1", SET_SECRET_1);
+  remember("set: declared key 2", SET_SECRET_2);
+  remember("set: basic-auth password", SET_BASIC_PASSWORD);
+  remember("set: password in an unmanaged webhook's URL", UNMANAGED_URL_PASSWORD);
 });
 afterAll(async () => {
   world?.emulator.clearFaults();
   await fixture?.dispose();
+  await setFixture?.dispose();
   await world?.close();
   if (grpcDir) rmSync(grpcDir, { recursive: true, force: true });
 });
@@ -312,18 +336,27 @@ describe("leak scan of a whole scenario at maximum verbosity", () => {
     world.emulator.deleteWebhook(LEGACY_ID);
   });
 
+  it("runs the WebhookSet's scenario", async () => {
+    await runSetScenario();
+  });
+
   it("finds no secret in anything the package writes, and attributes every other hit", () => {
-    const files = filesUnder(fixture.backendDir);
-    const providerTexts = [...backendText(fixture).matchAll(/"__provider":\s*"((?:[^"\\]|\\.)*)"/g)].map(
-      (match) => match[1] ?? "",
+    const files = [fixture, setFixture].flatMap((f) => filesUnder(f.backendDir));
+    const providerTexts = [fixture, setFixture].flatMap((f) =>
+      [...backendText(f).matchAll(/"__provider":\s*"((?:[^"\\]|\\.)*)"/g)].map((match) => match[1] ?? ""),
     );
     expect(providerTexts.length).toBeGreaterThan(0);
     const sources: Source[] = [
       { name: "stdout", text: captured.stdout },
       { name: "stderr", text: captured.stderr },
-      { name: "grpc", text: readFileSync(grpcLog(), "utf8") },
+      { name: "grpc", text: [grpcLog(), setGrpcLog()].map((log) => readFileSync(log, "utf8")).join("\n") },
       { name: "backend files", text: files.map((file) => readFileSync(file, "utf8")).join("\n") },
-      { name: "stack config", text: readFileSync(join(fixture.workDir, "Pulumi.e2e.yaml"), "utf8") },
+      {
+        name: "stack config",
+        text: [fixture, setFixture]
+          .map((f) => readFileSync(join(f.workDir, "Pulumi.e2e.yaml"), "utf8"))
+          .join("\n"),
+      },
       { name: "__provider", text: providerTexts.join("\n") },
       { name: "provider errors", text: captured.errors.join("\n") },
       { name: "provider log lines", text: captured.providerLines.join("\n") },
@@ -358,6 +391,93 @@ describe("leak scan of a whole scenario at maximum verbosity", () => {
     ).toEqual([]);
   });
 });
+
+/** The set's entries: a generated key (rotated by trigger), a declared key, and basic auth. */
+const setOf = (version: number, trigger: number): Record<string, DeclaredSet> => ({
+  leak_set: {
+    door: "dynamic",
+    projectId: SET_PROJECT,
+    unmanaged: "report",
+    webhooks: {
+      gen: { name: "set gen v1", url: url("/leak/set/gen"), events: ["users.*"], rotationTrigger: trigger },
+      own: { name: "set own v1", url: url("/leak/set/own"), events: ["users.*"], useSecret: true },
+      basic: {
+        name: `set basic v${version}`,
+        url: url("/leak/set/basic"),
+        events: ["users.*"],
+        authUsername: "receiver",
+        useAuthPassword: true,
+      },
+    },
+  },
+});
+const setSecrets = (ownSecret: string): SetSecrets => ({
+  leak_set: { own: { secret: ownSecret }, basic: { authPassword: SET_BASIC_PASSWORD } },
+});
+
+/**
+ * The set's scenario: up (with an unmanaged webhook whose URL carries a password, which the set
+ * reports), a rotation of the generated and the declared key, an update that fails with a server
+ * error echoing secrets, a preview of the change still pending, a refresh, and destroy.
+ */
+async function runSetScenario(): Promise<void> {
+  world.emulator.createProject(SET_PROJECT);
+  world.emulator.createKey(SET_PROJECT, { key: API_KEY });
+  const receiver = new URL(url("/")).host;
+  await createOutsidePulumi(world.emulator, SET_PROJECT, API_KEY, {
+    webhookId: "console-made",
+    name: "made in the console",
+    url: `https://receiver:${UNMANAGED_URL_PASSWORD}@${receiver}/leak/set/unmanaged`,
+    events: ["users.*"],
+    enabled: true,
+  });
+  setFixture = await setStack(world, setOf(1, 1), setSecrets(SET_SECRET_1), {
+    PULUMI_DEBUG_GRPC: setGrpcLog(),
+  });
+  const stack = setFixture.stack;
+  expect(await verbose("up", {}, stack)).toBeUndefined();
+  rememberServerKeys("set, after up", SET_PROJECT);
+  expect(world.emulator.webhooks(SET_PROJECT).find((w) => w.url.endsWith("/leak/set/basic"))).toMatchObject({
+    authUsername: "receiver",
+    authPassword: SET_BASIC_PASSWORD,
+  });
+  // The set found the webhook made outside it: the scan below is not vacuous about its URL.
+  const found = captured.providerLines.filter((line) => line.includes("console-made"));
+  expect(found.length, "the unmanaged webhook is reported").toBeGreaterThan(0);
+
+  // Rotation: a new generated key for gen, a new declared key for own; the old ones become previous keys.
+  await stack.setAllConfig({
+    "e2e:sets": { value: JSON.stringify(setOf(1, 2)) },
+    "e2e:secrets": { value: JSON.stringify(setSecrets(SET_SECRET_2)), secret: true },
+  });
+  expect(await verbose("up", {}, stack)).toBeUndefined();
+  rememberServerKeys("set, after rotation", SET_PROJECT);
+
+  // A failing update of the entry with basic auth: the server echoes the password and the API key.
+  const basicId = world.emulator.webhooks(SET_PROJECT).find((w) => w.url.endsWith("/leak/set/basic"))?.$id;
+  world.emulator.injectFault({
+    kind: "status",
+    status: 400,
+    type: "general_argument_invalid",
+    message: `Invalid request (echo: ${API_KEY} | ${SET_BASIC_PASSWORD})`,
+    method: "PUT",
+    path: new RegExp(`^/v1/webhooks/${basicId}$`),
+  });
+  await stack.setConfig("e2e:sets", { value: JSON.stringify(setOf(2, 2)) });
+  const errorsBefore = captured.errors.length;
+  expect(await verbose("up", { continueOnError: true }, stack)).toBeDefined();
+  world.emulator.clearFaults();
+  const errorText = captured.errors.slice(errorsBefore).join("\n");
+  expect(errorText).toMatch(/1 of 1 webhook changes of this WebhookSet failed/);
+  expect(errorText).toContain("echo: [redacted]");
+
+  expect(await verbose("preview", {}, stack)).toBeUndefined();
+  expect(await verbose("refresh", {}, stack)).toBeUndefined();
+  expect(await verbose("destroy", {}, stack)).toBeUndefined();
+  // The set deletes its own webhooks only: the unmanaged one stays, and the test removes it.
+  expect(world.emulator.webhooks(SET_PROJECT).map((w) => w.$id)).toEqual(["console-made"]);
+  world.emulator.deleteWebhook("console-made");
+}
 
 function filesUnder(root: string): string[] {
   return readdirSync(root, { recursive: true, withFileTypes: true })

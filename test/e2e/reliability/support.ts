@@ -87,13 +87,16 @@ export interface WebhookStateEntry {
   outputs: Record<string, unknown>;
 }
 
-/** Webhook resources in Pulumi state (exportStack decrypts, so secrets are plain here: test-only). */
-export async function webhookStates(stack: Stack): Promise<WebhookStateEntry[]> {
+/**
+ * Webhook resources in Pulumi state (exportStack decrypts, so secrets are plain here: test-only),
+ * or the resources of `types` (set-support.ts reads the sets).
+ */
+export async function webhookStates(stack: Stack, types = WEBHOOK_TYPES): Promise<WebhookStateEntry[]> {
   const deployment = (await stack.exportStack()).deployment as {
     resources?: Array<{ urn: string; type: string; id?: string; outputs?: Record<string, unknown> }>;
   };
   return (deployment.resources ?? [])
-    .filter((resource) => WEBHOOK_TYPES.includes(resource.type))
+    .filter((resource) => types.includes(resource.type))
     .map((resource) => ({
       name: resource.urn.split("::").pop() ?? "",
       urn: resource.urn,
