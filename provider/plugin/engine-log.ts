@@ -42,17 +42,19 @@ function send(client: EngineClient, message: string, urn: string): Promise<void>
 }
 
 /**
- * Makes `console.error` also send its line to the engine, during a call of the executable's
- * server (./main). Stderr keeps every line, for `pulumi -v=9` and a plugin that fails to start.
+ * Makes `console.error` send its line to the engine instead, during a call of the executable's
+ * server (./main). Anything else (before Handshake, outside a call, a plugin that fails to start)
+ * stays on stderr. Not both: the engine records stderr as diagnostics too (at debug level), and
+ * one line must be one diagnostic, or every retry would be counted twice by anyone reading them.
  * Returns what undoes it.
  */
 export function forwardConsoleErrors(): () => void {
   const original = console.error;
   const toStderr = original.bind(console);
   console.error = (...args: unknown[]) => {
-    toStderr(...args);
     const context = calls.getStore();
     if (engine && context) context.delivered.push(send(engine, format(...args), context.urn));
+    else toStderr(...args);
   };
   return () => {
     console.error = original;

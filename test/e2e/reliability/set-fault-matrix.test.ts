@@ -105,7 +105,7 @@ const ROWS: SetRow[] = [
 ];
 
 /** The dynamic door's set; the plugin's `NativeWebhookSet` joins as `"native"`. */
-const DOORS: readonly SetDoor[] = ["dynamic"];
+const DOORS: readonly SetDoor[] = ["dynamic", "native"];
 
 interface Lane {
   door: SetDoor;
