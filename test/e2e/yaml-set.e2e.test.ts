@@ -14,7 +14,7 @@ import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import type { RequestRecord } from "../../emulator";
 import { backendText, openStack, provisionEngine, upWithPreview, type StackFixture } from "../support/engine";
-import { requestsDuring } from "../support/outside-pulumi";
+import { createOutsidePulumi, requestsDuring } from "../support/outside-pulumi";
 import { cli } from "./reliability/support";
 import { API_KEY, PROJECT, deliver, outputs, quiet, signature, url, useWorld } from "./fixture";
 
@@ -63,7 +63,7 @@ const writes = async (step: () => Promise<unknown>) =>
   ).filter((request) => request !== "GET");
 
 describe("examples/yaml-set on the real engine, through the plugin", () => {
-  it("creates 50, previews no change with 0 requests, then edits, rotates and removes one entry each with exactly its request", async () => {
+  it("creates 50, previews no change with 0 requests, edits, rotates and removes one entry each with exactly its request, then reports and deletes unmanaged webhooks", async () => {
     const fixture = await openStack({
       program: EXAMPLE,
       stackName: "yaml-set",
@@ -148,8 +148,47 @@ describe("examples/yaml-set on the real engine, through the plugin", () => {
       writeEntries(fixture, webhooks);
       expect(await writes(() => upWithPreview(stack))).toEqual([`DELETE /v1/webhooks/${ids.hook09}`]);
       expect(live()).toHaveLength(ENTRIES - 1);
+
+      // Webhooks made over REST: refresh (one list) reports two; console-* is another tool's.
+      const made = { url: url("/made"), events: ["users.*"], enabled: true };
+      for (const webhookId of ["manual-a", "manual-b", "console-1"]) {
+        await createOutsidePulumi(suite.world.emulator, PROJECT, API_KEY, {
+          ...made,
+          webhookId,
+          name: webhookId,
+        });
+      }
+      let printed = "";
+      const refreshed = await requestsDuring(suite.world.emulator, () =>
+        stack.refresh({ onOutput: (line) => (printed += line) }),
+      );
+      expect(refreshed).toEqual(["GET"]);
+      expect(printed).toMatch(/manual-a/);
+      expect(printed).toMatch(/manual-b/);
+      expect(printed).not.toMatch(/console-1/);
+
+      // With unmanaged: delete, the preview lists them and up deletes exactly those two.
+      const program = readProgram(fixture) as Program & { resources: { hooks: { properties: Entry } } };
+      program.resources.hooks.properties.unmanaged = "delete";
+      writeFileSync(programPath(fixture), stringify(program));
+      const doomed = await cli(await provisionEngine(), fixture, [
+        "preview",
+        "--diff",
+        "--stack",
+        stack.name,
+      ]);
+      expect(doomed.code, doomed.stderr).toBe(0);
+      expect(doomed.stdout).toMatch(/- *unmanagedWebhooks/);
+      expect(doomed.stdout).toMatch(/manual-a/);
+      const deleted = await writes(() => upWithPreview(stack));
+      expect(deleted.sort()).toEqual(["DELETE /v1/webhooks/manual-a", "DELETE /v1/webhooks/manual-b"]);
+      expect(live().some((w) => w.$id === "console-1")).toBe(true);
     } finally {
       await fixture.dispose();
+      // Not the set's to delete: the test removes what it made for another tool.
+      if (suite.world.emulator.webhooks(PROJECT).some((w) => w.$id === "console-1")) {
+        suite.world.emulator.deleteWebhook("console-1");
+      }
     }
   });
 });
