@@ -63,7 +63,7 @@ export function stateSection(results: BenchResults): string[] {
     "",
     "## State size per resource (bytes, from the checkpoint after `up`)",
     "",
-    "A dynamic resource stores `__provider` in its inputs and its outputs; a native one stores none.",
+    "A dynamic resource stores `__provider` in its inputs and its outputs; a native one stores none. A set is one resource for N webhooks: its columns per resource are the whole set, and the last two columns divide by N.",
     "",
     row([
       "N",
@@ -76,8 +76,10 @@ export function stateSection(results: BenchResults): string[] {
       "stack trace / source positions",
       "secret envelopes",
       "checkpoint file ÷ N",
+      "per webhook (all entries ÷ N)",
+      "per webhook excl. user strings",
     ]),
-    rule(10),
+    rule(12),
   ];
   for (const size of results.sizes) {
     for (const cell of size.cells) {
@@ -97,6 +99,8 @@ export function stateSection(results: BenchResults): string[] {
             num(state.stackTraceBytes.median),
             num(state.secretBytes.median),
             num(state.checkpointBytesPerResource.median),
+            num(state.webhookBytes.median),
+            num(state.webhookBytesExclUserStrings.median),
           ]),
         );
       }
