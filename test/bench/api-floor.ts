@@ -20,6 +20,9 @@ export function floorPhase(op: EngineOp): ApiPhase | undefined {
     up: "create",
     preview: undefined,
     refresh: "get",
+    // 50 of N: no phase of the API floor does that share alone.
+    edit: undefined,
+    rotate: undefined,
     update: "update",
     destroy: "delete",
   };

@@ -1,20 +1,23 @@
 /**
  * One benchmark run: for each N and each run, every selected door (ours beside its floor) in
- * every selected checkpoint mode, the crash recovery of each door, and the API floor with the
- * official SDK, interleaved so that drift in the machine's load affects all alike. Returns raw
- * samples and their summaries.
+ * every selected checkpoint mode, the crash recovery of each per-resource door, and the API floor
+ * with the official SDK (at the engine's parallelism, and at a set's concurrency when a set door
+ * runs), interleaved so that drift in the machine's load affects all alike. Returns raw samples
+ * and their summaries.
  */
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_CONCURRENCY } from "../../provider/lifecycle/webhook-set/types";
 import { provisionEngine } from "../support/engine";
 import { API_PHASES, runApiFloor, type ApiPhase, type ApiSample } from "./api-floor";
 import { measureCrashRecovery, type CrashSample } from "./crash";
 import {
+  doorSpec,
   installExecutable,
+  isSetDoor,
   NATIVE_PLUGIN,
   nativePluginDir,
   programEnv,
-  PROGRAMS,
   REQUEST_FLOOR_PROGRAM,
   type Door,
   type DoorSetup,
@@ -22,6 +25,7 @@ import {
   type Side,
 } from "./doors";
 import {
+  EDITS,
   ENGINE_OPS,
   openBenchStack,
   runCycle,
@@ -47,8 +51,10 @@ export interface BenchOptions {
   runs: Record<number, number>;
   /** Per mode and N, how many of the runs include the update of all N (default: all). */
   updateRuns?: Partial<Record<Mode, Record<number, number>>>;
-  /** The N at which crash recovery is measured, once per run and door (default: none). */
+  /** The N at which crash recovery is measured, once per run and per-resource door (default: none). */
   crashSizes?: number[];
+  /** How many webhooks each cycle's `edit` and `rotate` change (default 50; 0 leaves both out). */
+  edits?: number;
   /** Preview and refresh repetitions inside each cycle. */
   repeats: number;
   latencyMs: number;
@@ -118,9 +124,19 @@ export interface SizeResult {
   cells: CellResult[];
   crash: CrashResult[];
   api: Record<ApiPhase, ApiSummary>;
+  /**
+   * The requests alone at a set's concurrency (options.setConcurrency in flight, the same SDK
+   * and emulator), when a set door ran: what a set's `up` and `destroy` cannot go below.
+   */
+  setApi?: Record<ApiPhase, ApiSummary>;
   /** The one-request dynamic provider without checkpoints (./request-floor), when the dynamic door ran. */
   requestFloor?: Record<(typeof REQUEST_FLOOR_OPS)[number], Stat>;
-  samples: { commands: TaggedSample[]; api: ApiSample[]; requestFloor: CommandSample[] };
+  samples: {
+    commands: TaggedSample[];
+    api: ApiSample[];
+    setApi?: ApiSample[];
+    requestFloor: CommandSample[];
+  };
 }
 
 export interface BenchResults {
@@ -135,6 +151,10 @@ export interface BenchResults {
     repeats: number;
     latencyMs: number;
     parallel: number;
+    /** A set's requests in flight (its default `concurrency`, which the set programs keep). */
+    setConcurrency: number;
+    /** Webhooks each cycle's `edit` and `rotate` change (at most N). */
+    edits: number;
   };
   machine: Machine;
   requireProfile?: RequireProfile;
@@ -234,9 +254,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const startedAt = new Date().toISOString();
   // Fails before any measurement when a selected door cannot run.
   const setup: DoorSetup = {};
-  if (options.doors.includes("native")) setup.pluginDir = nativePluginDir();
+  const plugins = new Set(options.doors.map((door) => doorSpec(door).plugin));
+  if (plugins.has("native")) setup.pluginDir = nativePluginDir();
   const bin = await provisionEngine({ showProgress: true });
-  if (options.doors.includes("executable")) setup.executable = await installExecutable(bin, log);
+  if (plugins.has("executable")) setup.executable = await installExecutable(bin, log);
+  const setDoors = options.doors.filter(isSetDoor);
   const machine = describeMachine(bin);
   let requireProfile: RequireProfile | undefined;
   if (options.profile) {
@@ -255,21 +277,22 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       const states = new Map<string, StateMetrics[]>();
       const crashSamples = new Map<Door, CrashSample[]>();
       const api: ApiSample[] = [];
+      const setApi: ApiSample[] = [];
       const requestFloor: CommandSample[] = [];
       const updateRuns = (mode: Mode) => Math.min(runs, options.updateRuns?.[mode]?.[n] ?? runs);
       try {
         for (const door of options.doors) {
+          const spec = doorSpec(door);
           for (const side of ["ours", "floor"] as const) {
-            const program = PROGRAMS[door][side];
             stacks.set(
               `${door}/${side}`,
-              await openBenchStack(world, program, n, programEnv(door, bin, setup)),
+              await openBenchStack(world, spec[side], n, programEnv(door, bin, setup), spec),
             );
           }
         }
         if (options.doors.includes("dynamic")) {
           stacks.set(
-            REQUEST_FLOOR_PROGRAM,
+            REQUEST_FLOOR_PROGRAM.program,
             await openBenchStack(world, REQUEST_FLOOR_PROGRAM, n, requestFloorEnv(world)),
           );
         }
@@ -286,8 +309,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
                   parallel,
                   repeats: options.repeats,
                   update: run < updateRuns(mode),
+                  ...(options.edits !== undefined ? { edits: options.edits } : {}),
                 });
-                if (door === "executable" && side === "ours" && setup.executable)
+                if (doorSpec(door).plugin === "executable" && side === "ours" && setup.executable)
                   expectProvider(cycle.samples, setup.executable.executable);
                 commands.push(...cycle.samples.map((sample) => ({ ...sample, door, mode, side })));
                 const key = `${door}/${mode}/${side}`;
@@ -299,7 +323,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             }
           }
           if (crashSizes.includes(n)) {
-            for (const door of options.doors) {
+            for (const door of options.doors.filter((d) => !isSetDoor(d))) {
               const crash = await measureCrashRecovery(world, stacks.get(`${door}/ours`) as BenchStack, n);
               crashSamples.set(door, [...(crashSamples.get(door) ?? []), crash]);
               log(
@@ -307,7 +331,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
               );
             }
           }
-          const oneFetch = stacks.get(REQUEST_FLOOR_PROGRAM);
+          const oneFetch = stacks.get(REQUEST_FLOOR_PROGRAM.program);
           if (oneFetch) {
             const samples = await runRequestFloor(world, oneFetch, n, parallel);
             requestFloor.push(...samples);
@@ -316,6 +340,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             );
           }
           api.push(...(await runApiFloor(world, n, parallel, `${n}r${run}`)));
+          if (setDoors.length > 0) {
+            const samples = await runApiFloor(world, n, DEFAULT_CONCURRENCY, `${n}r${run}set`);
+            setApi.push(...samples);
+            log(
+              `N=${n} run ${run + 1}/${runs} requests alone at ${DEFAULT_CONCURRENCY} in flight: ${samples.map((s) => `${s.phase} ${(s.ms / 1000).toFixed(2)} s`).join(", ")}`,
+            );
+          }
         }
       } finally {
         for (const fixture of stacks.values()) setMode(fixture, "skip");
@@ -343,6 +374,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         cells,
         crash: [...crashSamples].map(([door, samples]) => summarizeCrash(door, n, samples)),
         api: summarizeApi(api),
+        ...(setApi.length > 0 ? { setApi: summarizeApi(setApi) } : {}),
         ...(requestFloor.length > 0
           ? {
               requestFloor: Object.fromEntries(
@@ -353,7 +385,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
               ) as Record<(typeof REQUEST_FLOOR_OPS)[number], Stat>,
             }
           : {}),
-        samples: { commands, api, requestFloor },
+        samples: { commands, api, ...(setApi.length > 0 ? { setApi } : {}), requestFloor },
       });
     }
   } finally {
@@ -380,6 +412,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       repeats: options.repeats,
       latencyMs: options.latencyMs,
       parallel,
+      setConcurrency: DEFAULT_CONCURRENCY,
+      edits: options.edits ?? EDITS,
     },
     machine,
     ...(requireProfile ? { requireProfile } : {}),

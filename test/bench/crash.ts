@@ -9,10 +9,11 @@
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { RESOURCE_TYPE } from "./doors";
 import {
   PROJECT,
   setMode,
+  setShape,
+  SHAPE_ZERO,
   timeCommand,
   type BenchStack,
   type BenchWorld,
@@ -44,7 +45,7 @@ export async function measureCrashRecovery(
   const { stack } = fixture;
   const quiet = { onOutput: () => undefined };
   setMode(fixture, "skip");
-  await stack.setConfig("bench:generation", { value: "0" });
+  await setShape(fixture, SHAPE_ZERO);
   world.emulator.resetCounters();
   const monitor = new ProcessMonitor(fixture.workDir);
   monitor.start();
@@ -86,8 +87,7 @@ export async function measureCrashRecovery(
   const sample: CrashSample = {
     createsBeforeKill,
     recovery,
-    resourcesInState:
-      checkpoint.resources?.filter((r) => r.type === RESOURCE_TYPE[fixture.program]).length ?? 0,
+    resourcesInState: checkpoint.resources?.filter((r) => r.type === fixture.resourceType).length ?? 0,
     webhooksOnServer: world.emulator.webhooks(PROJECT).length,
   };
   await stack.destroy(quiet);

@@ -1,5 +1,5 @@
 /**
- * The three doors the benchmark measures, each beside its floor, and the two checkpoint modes.
+ * The doors the benchmark measures, each beside its floor, and the two checkpoint modes.
  *
  * - dynamic: our `Webhook` (a Pulumi dynamic resource) beside a no-op dynamic resource;
  * - native: our `NativeWebhook` through the provider plugin `pulumi-resource-appwrite-webhooks`
@@ -10,6 +10,9 @@
  *   appwrite-webhooks v<version> --file <tarball>` into the bench's own PULUMI_HOME, beside the
  *   same no-op plugin. Its stacks' PATH holds no `pulumi-resource-appwrite-webhooks`, so the engine
  *   can only run the installed one (the bench checks which process it ran).
+ * - set: our `WebhookSet` holding the N webhooks as entries of one resource, beside a no-op set
+ *   floor, one no-op dynamic resource holding the same N entries. The plugin door's
+ *   `NativeWebhookSet` joins as one more entry of DOOR_SPECS (see there).
  *
  * The engine finds a plugin on PATH before its plugin cache, so the native programs' stacks get a
  * PATH that starts with a folder holding the plugins. A door that cannot run fails the bench with
@@ -23,31 +26,90 @@ import { REPO_ROOT, WORK_ROOT, engineEnv } from "../support/engine";
 
 const run = promisify(execFile);
 
-export const DOORS = ["dynamic", "native", "executable"] as const;
-export type Door = (typeof DOORS)[number];
+/** What one door's stack runs, on one side: the program folder, its extra config, and the type it declares. */
+export interface DoorProgram {
+  program: Program;
+  /** The resource type the program declares (N of them, or one holding N entries), the stack aside. */
+  resourceType: string;
+  /** Extra stack config, such as which class a set program declares. */
+  config?: Record<string, string>;
+}
+
+export interface DoorSpec {
+  /** One resource per webhook, or one resource holding all N as entries (`WebhookSet`). */
+  shape: "per-resource" | "set";
+  /** The provider process the engine runs for ours, which decides the stack's environment (programEnv). */
+  plugin: "dynamic" | "native" | "executable";
+  /** How the report names the door. */
+  label: string;
+  ours: DoorProgram;
+  floor: DoorProgram;
+}
+
+/**
+ * Every door the bench can measure, ours beside its floor. A door is one entry here: the plugin
+ * door's set joins as
+ * `"native-set": { shape: "set", plugin: "native", label: "native \`NativeWebhookSet\` (Node plugin)",
+ * ours: { program: "set", resourceType: "appwrite-webhooks:index:WebhookSet", config: { "bench:class": "NativeWebhookSet" } },
+ * floor: { program: "set-noop", resourceType: "benchnoop:index:NoopSet", config: { "bench:noop": "plugin" } } }`.
+ */
+export const DOOR_SPECS = {
+  dynamic: {
+    shape: "per-resource",
+    plugin: "dynamic",
+    label: "dynamic `Webhook`",
+    ours: { program: "webhooks", resourceType: "pulumi-nodejs:dynamic/appwrite:Webhook" },
+    floor: { program: "noop", resourceType: "pulumi-nodejs:dynamic/bench:Noop" },
+  },
+  native: {
+    shape: "per-resource",
+    plugin: "native",
+    label: "native `NativeWebhook` (Node plugin)",
+    ours: { program: "native", resourceType: "appwrite-webhooks:index:Webhook" },
+    floor: { program: "native-noop", resourceType: "benchnoop:index:Noop" },
+  },
+  executable: {
+    shape: "per-resource",
+    plugin: "executable",
+    label: "native `NativeWebhook` (single executable)",
+    ours: { program: "native", resourceType: "appwrite-webhooks:index:Webhook" },
+    floor: { program: "native-noop", resourceType: "benchnoop:index:Noop" },
+  },
+  set: {
+    shape: "set",
+    plugin: "dynamic",
+    label: "dynamic `WebhookSet`",
+    ours: {
+      program: "set",
+      resourceType: "pulumi-nodejs:dynamic/appwrite:WebhookSet",
+      config: { "bench:class": "WebhookSet" },
+    },
+    floor: {
+      program: "set-noop",
+      resourceType: "pulumi-nodejs:dynamic/bench:NoopSet",
+      config: { "bench:noop": "dynamic" },
+    },
+  },
+} as const satisfies Record<string, DoorSpec>;
+
+export type Door = keyof typeof DOOR_SPECS;
+export const DOORS = Object.keys(DOOR_SPECS) as Door[];
+export const doorSpec = (door: Door): DoorSpec => DOOR_SPECS[door];
+/** The doors whose program declares one set of N entries. */
+export const SET_DOORS = DOORS.filter((door) => doorSpec(door).shape === "set");
+export const isSetDoor = (door: Door): boolean => doorSpec(door).shape === "set";
+
 export const MODES = ["checkpoints", "skip"] as const;
 /** checkpoints: the engine's default, a checkpoint after every step; skip: PULUMI_SKIP_CHECKPOINTS=true. */
 export type Mode = (typeof MODES)[number];
 export type Side = "ours" | "floor";
 
-export type Program = "webhooks" | "noop" | "native" | "native-noop" | "one-fetch";
+export type Program = "webhooks" | "noop" | "native" | "native-noop" | "one-fetch" | "set" | "set-noop";
 
 /** The request floor's program (./request-floor): one bare API call per create and delete. */
-export const REQUEST_FLOOR_PROGRAM: Program = "one-fetch";
-
-export const PROGRAMS: Record<Door, Record<Side, Program>> = {
-  dynamic: { ours: "webhooks", floor: "noop" },
-  native: { ours: "native", floor: "native-noop" },
-  executable: { ours: "native", floor: "native-noop" },
-};
-
-/** The resource type each program declares N of (the stack resource aside). */
-export const RESOURCE_TYPE: Record<Program, string> = {
-  webhooks: "pulumi-nodejs:dynamic/appwrite:Webhook",
-  noop: "pulumi-nodejs:dynamic/bench:Noop",
-  native: "appwrite-webhooks:index:Webhook",
-  "native-noop": "benchnoop:index:Noop",
-  "one-fetch": "pulumi-nodejs:dynamic/bench:OneFetch",
+export const REQUEST_FLOOR_PROGRAM: DoorProgram = {
+  program: "one-fetch",
+  resourceType: "pulumi-nodejs:dynamic/bench:OneFetch",
 };
 
 export const NATIVE_PLUGIN = "pulumi-resource-appwrite-webhooks";
@@ -177,9 +239,10 @@ export interface DoorSetup {
  * environment adds) is left out.
  */
 export function programEnv(door: Door, bin: string, setup: DoorSetup): Record<string, string> {
-  if (door === "dynamic") return {};
+  const plugin = doorSpec(door).plugin;
+  if (plugin === "dynamic") return {};
   const base = (engineEnv(bin, "").PATH ?? "").split(":");
-  if (door === "native") {
+  if (plugin === "native") {
     if (!setup.pluginDir) throw new Error("bench: the native door needs its plugins (nativePluginDir)");
     return { PATH: [setup.pluginDir, ...base].join(":") };
   }

@@ -1,15 +1,16 @@
 /**
  * The benchmark's engine side: one emulator (with injected latency) behind a connection-counting
  * proxy, stacks of the bench programs (./doors), and one "cycle" per stack and checkpoint mode
- * (up, preview, refresh, update of all N, destroy), each command measured for time, API
- * requests, connections, provider cold start, and CPU and peak RSS per process.
+ * (up, preview, refresh, an update of 50, a rotation of 50, update of all N, destroy), each command
+ * measured for time, API requests, connections, provider cold start, and CPU and peak RSS per
+ * process. Every `up` runs as users run it, with its preview (test/support/engine upWithPreview).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { OpMap } from "@pulumi/pulumi/automation";
 import { startEmulator, type Emulator } from "../../emulator";
-import { openStack, type StackFixture } from "../support/engine";
-import { modeEnv, RESOURCE_TYPE, type Mode, type Program } from "./doors";
+import { openStack, upWithPreview, type StackFixture } from "../support/engine";
+import { modeEnv, type DoorProgram, type DoorSpec, type Mode, type Program } from "./doors";
 import { cpuByRole, peakRssByRole, ProcessMonitor, type ProcessRole } from "./proc";
 import { stat } from "./stats";
 import { startCountingProxy, type ConnectionCounts, type CountingProxy } from "./proxy";
@@ -18,8 +19,15 @@ export const PROJECT = "bench";
 export const API_KEY = "standard_bench-api-key-5be1c0d2";
 export const STACK = "bench";
 
-export const ENGINE_OPS = ["up", "preview", "refresh", "update", "destroy"] as const;
+/**
+ * The commands of a cycle. `edit` renames the first 50 webhooks (one field each), `rotate` gives
+ * the first 50 a rotationTrigger (a new signing key each), `update` renames all N.
+ */
+export const ENGINE_OPS = ["up", "preview", "refresh", "edit", "rotate", "update", "destroy"] as const;
 export type EngineOp = (typeof ENGINE_OPS)[number];
+
+/** How many webhooks `edit` and `rotate` change by default (at most N). */
+export const EDITS = 50;
 
 export interface BenchWorld {
   emulator: Emulator;
@@ -45,30 +53,45 @@ export async function startBenchWorld(latencyMs: number): Promise<BenchWorld> {
 
 export interface BenchStack extends StackFixture {
   program: Program;
+  /** The type the program declares N of, or one of (a set). */
+  resourceType: string;
+  shape: DoorSpec["shape"];
 }
+
+/** The programs' shape config before any change: generation 0, nothing edited or rotated. */
+export const SHAPE_ZERO = { "bench:generation": "0", "bench:edited": "0", "bench:rotated": "0" };
 
 /** A stack of one bench program; the native programs' `env` puts their plugins on PATH. */
 export async function openBenchStack(
   world: BenchWorld,
-  program: Program,
+  target: DoorProgram,
   n: number,
   env: Record<string, string> = {},
+  door: Pick<DoorSpec, "shape" | "plugin"> = { shape: "per-resource", plugin: "dynamic" },
 ): Promise<BenchStack> {
   // The dynamic door reads `appwrite:*`, the plugin `appwrite-webhooks:*` (its own package name).
-  const namespace = program === "native" ? "appwrite-webhooks" : "appwrite";
+  const namespace = door.plugin === "dynamic" ? "appwrite" : "appwrite-webhooks";
   const fixture = await openStack({
-    program: `test/bench/programs/${program}`,
+    program: `test/bench/programs/${target.program}`,
     stackName: STACK,
     config: {
       [`${namespace}:endpoint`]: world.endpoint,
       [`${namespace}:projectId`]: PROJECT,
       "bench:count": String(n),
-      "bench:generation": "0",
+      ...SHAPE_ZERO,
+      ...target.config,
     },
     secretConfig: { [`${namespace}:apiKey`]: API_KEY },
     env,
   });
-  return { ...fixture, program };
+  return { ...fixture, program: target.program, resourceType: target.resourceType, shape: door.shape };
+}
+
+/** Sets the programs' shape config in one CLI call (each costs about 0.3 s). */
+export async function setShape(fixture: StackFixture, shape: Partial<typeof SHAPE_ZERO>): Promise<void> {
+  await fixture.stack.setAllConfig(
+    Object.fromEntries(Object.entries(shape).map(([key, value]) => [key, { value }])),
+  );
 }
 
 /**
@@ -157,6 +180,8 @@ export async function timeCommand(
 export interface CycleOptions {
   /** `--parallel` for every command. */
   parallel: number;
+  /** How many webhooks `edit` and `rotate` change (default EDITS, at most N; 0 leaves both out). */
+  edits?: number;
   /** How many times preview and refresh run in the cycle (they are cheap and have targets). */
   repeats: number;
   /** Whether the cycle includes the update of all N (at N=500 the costliest command by far). */
@@ -175,7 +200,11 @@ export function expectChanges(op: EngineOp, changes: OpMap | undefined, key: str
   if (got !== n) throw new Error(`bench: ${op} should ${key} ${n} resources, the engine reports ${got}`);
 }
 
-/** up (create N), preview with no changes, refresh, update of all N (optional), destroy. */
+/**
+ * up (create N), preview with no changes, refresh, update of 50, rotation of 50, update of all N
+ * (optional), destroy. A set's program declares one resource for N webhooks, so the engine's
+ * counts are of that one.
+ */
 export async function runCycle(
   world: BenchWorld,
   fixture: BenchStack,
@@ -185,21 +214,22 @@ export async function runCycle(
   const { stack } = fixture;
   const quiet = { onOutput: () => undefined, parallel: options.parallel };
   const samples: CommandSample[] = [];
-  await stack.setConfig("bench:generation", { value: "0" });
+  const resources = fixture.shape === "set" ? 1 : n;
+  const edits = Math.min(options.edits ?? EDITS, n);
+  await setShape(fixture, SHAPE_ZERO);
+  const up = async (op: EngineOp, key: string, count: number) => {
+    const { summary } = await upWithPreview(stack, { parallel: options.parallel });
+    expectChanges(op, summary.resourceChanges, key, count);
+    return summary.resourceChanges;
+  };
 
-  samples.push(
-    await timeCommand(world, fixture, "up", async () => {
-      const changes = (await stack.up(quiet)).summary.resourceChanges;
-      expectChanges("up", changes, "create", n + 1);
-      return changes;
-    }),
-  );
+  samples.push(await timeCommand(world, fixture, "up", () => up("up", "create", resources + 1)));
   const state = stateMetrics(fixture, n);
   for (let i = 0; i < options.repeats; i++) {
     samples.push(
       await timeCommand(world, fixture, "preview", async () => {
         const changes = (await stack.preview(quiet)).changeSummary;
-        expectChanges("preview", changes, "same", n + 1);
+        expectChanges("preview", changes, "same", resources + 1);
         return changes;
       }),
     );
@@ -208,32 +238,36 @@ export async function runCycle(
     samples.push(
       await timeCommand(world, fixture, "refresh", async () => {
         const changes = (await stack.refresh(quiet)).summary.resourceChanges;
-        expectChanges("refresh", changes, "same", n + 1);
+        expectChanges("refresh", changes, "same", resources + 1);
         return changes;
       }),
     );
   }
+  if (edits > 0) {
+    const changed = fixture.shape === "set" ? 1 : edits;
+    await setShape(fixture, { "bench:edited": String(edits) });
+    samples.push(await timeCommand(world, fixture, "edit", () => up("edit", "update", changed)));
+    await setShape(fixture, { "bench:rotated": String(edits) });
+    samples.push(await timeCommand(world, fixture, "rotate", () => up("rotate", "update", changed)));
+  }
   if (options.update) {
-    await stack.setConfig("bench:generation", { value: "1" });
-    samples.push(
-      await timeCommand(world, fixture, "update", async () => {
-        const changes = (await stack.up(quiet)).summary.resourceChanges;
-        expectChanges("update", changes, "update", n);
-        return changes;
-      }),
-    );
+    await setShape(fixture, { "bench:generation": "1" });
+    samples.push(await timeCommand(world, fixture, "update", () => up("update", "update", resources)));
   }
   samples.push(
     await timeCommand(world, fixture, "destroy", async () => {
       const changes = (await stack.destroy(quiet)).summary.resourceChanges;
-      expectChanges("destroy", changes, "delete", n + 1);
+      expectChanges("destroy", changes, "delete", resources + 1);
       return changes;
     }),
   );
   return { samples, state };
 }
 
-/** Per-resource figures, each the median over the N resources of one checkpoint. */
+/**
+ * Per-resource figures, each the median over the resources of one checkpoint (N of them, or the
+ * one set), and per-webhook figures: all the resources' bytes ÷ N.
+ */
 export interface StateMetrics {
   /** Size of the stack's checkpoint file, which the file backend rewrites on every step. */
   checkpointBytes: number;
@@ -250,6 +284,14 @@ export interface StateMetrics {
   stackTraceBytes: number;
   /** Of resourceBytes: secret envelopes (ciphertext). */
   secretBytes: number;
+  /** Every resource entry of the program's type, ÷ N: what one webhook costs, one set or not. */
+  webhookBytes: number;
+  /**
+   * The same less the user's own strings: every occurrence, as a value or as a map key, of a
+   * string the program declared (names, URLs, events, and a set's entry keys), its quotes kept.
+   * Ciphertext is not searched: a secret envelope counts whole.
+   */
+  webhookBytesExclUserStrings: number;
 }
 
 const bytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value) ?? "");
@@ -283,18 +325,60 @@ function withoutUserStrings(props: Props | undefined): Props | undefined {
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
-export function stateMetrics(fixture: Pick<BenchStack, "backendDir" | "program">, n: number): StateMetrics {
+const isProps = (value: unknown): value is Props =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** What the program declared, from the checked inputs: each webhook's name, URL, events, and a set's keys. */
+function declaredStrings(inputs: Props | undefined): Set<string> {
+  const declared = new Set<string>();
+  const entries: [string | undefined, unknown][] = isProps(inputs?.["webhooks"])
+    ? Object.entries(inputs["webhooks"])
+    : [[undefined, inputs]];
+  for (const [key, entry] of entries) {
+    if (key !== undefined) declared.add(key);
+    if (!isProps(entry)) continue;
+    for (const field of USER_STRING_FIELDS) {
+      const value = entry[field];
+      for (const text of Array.isArray(value) ? value : [value])
+        if (typeof text === "string") declared.add(text);
+    }
+  }
+  return declared;
+}
+
+/** Bytes of the declared strings in `value`, as values or as keys, without their quotes. */
+function userStringBytes(value: unknown, declared: Set<string>): number {
+  const own = (text: string) => (declared.has(text) ? bytes(text) - 2 : 0);
+  if (typeof value === "string") return own(value);
+  if (Array.isArray(value))
+    return value.reduce<number>((sum, item) => sum + userStringBytes(item, declared), 0);
+  if (!isProps(value) || SECRET_SIG in value) return 0;
+  return Object.entries(value).reduce<number>(
+    (sum, [key, item]) => sum + own(key) + userStringBytes(item, declared),
+    0,
+  );
+}
+
+export function stateMetrics(
+  fixture: Pick<BenchStack, "backendDir" | "resourceType" | "shape">,
+  n: number,
+): StateMetrics {
   const text = checkpointText(fixture);
   const checkpoint = JSON.parse(text) as {
     checkpoint: { latest: { resources: (Props & { type: string; inputs?: Props; outputs?: Props })[] } };
   };
   const resources = checkpoint.checkpoint.latest.resources.filter(
-    (resource) => resource.type === RESOURCE_TYPE[fixture.program],
+    (resource) => resource.type === fixture.resourceType,
   );
-  if (resources.length !== n)
-    throw new Error(`bench: expected ${n} resources in state, found ${resources.length}`);
+  const expected = fixture.shape === "set" ? 1 : n;
+  if (resources.length !== expected)
+    throw new Error(`bench: expected ${expected} resources in state, found ${resources.length}`);
   const per = (measure: (resource: (typeof resources)[number]) => number) => median(resources.map(measure));
+  const total = (measure: (resource: (typeof resources)[number]) => number) =>
+    resources.reduce((sum, resource) => sum + measure(resource), 0);
   return {
+    webhookBytes: total((r) => bytes(r)) / n,
+    webhookBytesExclUserStrings: total((r) => bytes(r) - userStringBytes(r, declaredStrings(r.inputs))) / n,
     checkpointBytes: Buffer.byteLength(text),
     checkpointBytesPerResource: Buffer.byteLength(text) / n,
     providerBytes: per((r) => Buffer.byteLength(String(r.inputs?.["__provider"] ?? ""))),

@@ -4,6 +4,7 @@
  */
 import { CONNECTIONS_PER_ORIGIN } from "../../provider/appwrite/http-transport";
 import { API_PHASES } from "./api-floor";
+import { isSetDoor } from "./doors";
 import type { BenchResults, CellResult } from "./bench";
 import { ENGINE_OPS } from "./harness";
 import { MODE_LABEL, label, num, range, row, rule, s1, secs } from "./report-format";
@@ -63,7 +64,7 @@ export function stateSection(results: BenchResults): string[] {
     "",
     "## State size per resource (bytes, from the checkpoint after `up`)",
     "",
-    "A dynamic resource stores `__provider` in its inputs and its outputs; a native one stores none.",
+    "A dynamic resource stores `__provider` in its inputs and its outputs; a native one stores none. A set is one resource for N webhooks: its columns per resource are the whole set, and the last two columns divide by N.",
     "",
     row([
       "N",
@@ -76,8 +77,10 @@ export function stateSection(results: BenchResults): string[] {
       "stack trace / source positions",
       "secret envelopes",
       "checkpoint file ÷ N",
+      "per webhook (all entries ÷ N)",
+      "per webhook excl. user strings",
     ]),
-    rule(10),
+    rule(12),
   ];
   for (const size of results.sizes) {
     for (const cell of size.cells) {
@@ -93,10 +96,13 @@ export function stateSection(results: BenchResults): string[] {
             num(state.providerBytes.median),
             num(state.providerCopies.median),
             num(state.resourceBytes.median),
-            num(state.resourceBytesExclUserStrings.median),
+            // Of a set, only the per-webhook column counts its user strings out (they are nested).
+            isSetDoor(cell.door) ? "–" : num(state.resourceBytesExclUserStrings.median),
             num(state.stackTraceBytes.median),
             num(state.secretBytes.median),
             num(state.checkpointBytesPerResource.median),
+            num(state.webhookBytes.median),
+            num(state.webhookBytesExclUserStrings.median),
           ]),
         );
       }

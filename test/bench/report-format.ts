@@ -1,6 +1,6 @@
 /** Formatting shared by the report's sections. */
 import type { CellResult } from "./bench";
-import type { Door, Mode } from "./doors";
+import { DOORS, doorSpec, type Door, type Mode } from "./doors";
 import type { EngineOp } from "./harness";
 import type { Stat } from "./stats";
 
@@ -17,11 +17,10 @@ export const range = (stat: Stat | undefined, digits = 0) =>
 export const row = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
 export const rule = (count: number) => row(Array(count).fill("---"));
 
-export const DOOR_LABEL: Record<Door, string> = {
-  dynamic: "dynamic `Webhook`",
-  native: "native `NativeWebhook` (Node plugin)",
-  executable: "native `NativeWebhook` (single executable)",
-};
+export const DOOR_LABEL = Object.fromEntries(DOORS.map((door) => [door, doorSpec(door).label])) as Record<
+  Door,
+  string
+>;
 export const MODE_LABEL: Record<Mode, string> = {
   checkpoints: "checkpoints (default)",
   skip: "`PULUMI_SKIP_CHECKPOINTS=true`",

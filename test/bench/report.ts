@@ -5,6 +5,7 @@
  */
 import { floorPhase } from "./api-floor";
 import { cellOf, type BenchResults, type SizeResult } from "./bench";
+import { isSetDoor } from "./doors";
 import { ENGINE_OPS } from "./harness";
 import { PEER } from "./peer";
 import {
@@ -16,16 +17,17 @@ import {
   stateSection,
 } from "./report-detail";
 import { DOOR_LABEL, label, num, range, ratio, row, rule, s1, secs } from "./report-format";
-import { evaluateTargets, targetSize } from "./targets";
+import { setSection } from "./report-set";
+import { evaluateTargets, targetSize, verdict } from "./targets";
 
-export { evaluateTargets, type Target } from "./targets";
+export { evaluateTargets, verdict, type Target } from "./targets";
 
 function ratiosSection(results: BenchResults): string[] {
   const big = targetSize(results);
   const lines = [
     `## Ratios at N = ${big.n}: ours ÷ its no-op floor (same door, same checkpoint mode, same run)`,
     "",
-    row(["door, mode", ...ENGINE_OPS, "state per resource, bytes (ours / floor)"]),
+    row(["door, mode", ...ENGINE_OPS, "state per webhook, bytes (ours / floor)"]),
     rule(ENGINE_OPS.length + 2),
   ];
   for (const cell of big.cells) {
@@ -33,7 +35,7 @@ function ratiosSection(results: BenchResults): string[] {
       row([
         label(cell),
         ...ENGINE_OPS.map((op) => ratio(cell, op)),
-        `${num(cell.state.ours.resourceBytes.median)} / ${num(cell.state.floor.resourceBytes.median)}`,
+        `${num(cell.state.ours.webhookBytes.median)} / ${num(cell.state.floor.webhookBytes.median)}`,
       ]),
     );
   }
@@ -53,12 +55,13 @@ function ratiosSection(results: BenchResults): string[] {
 
 function targetsSection(results: BenchResults): string[] {
   const targets = evaluateTargets(results);
-  const met = targets.filter((t) => t.met).length;
+  const met = targets.filter((t) => verdict(t) === "met").length;
+  const notRun = targets.filter((t) => verdict(t) === "not run").length;
   return [
     "",
     "## Targets",
     "",
-    `**${met} of ${targets.length} targets met.** KB = 1024 bytes.`,
+    `**${met} of ${targets.length - notRun} targets met**${notRun > 0 ? ` (${notRun} more not run: their door, mode or N was not selected)` : ""}. KB = 1024 bytes.`,
     "",
     row(["target", "measured", "limit", "met", "where"]),
     rule(5),
@@ -67,7 +70,7 @@ function targetsSection(results: BenchResults): string[] {
         t.target,
         `${num(t.measured, t.unit.startsWith("×") ? 2 : 0)} ${t.unit}`,
         num(t.limit, t.unit.startsWith("×") ? 2 : 0),
-        t.met ? "**met**" : "**not met**",
+        verdict(t) === "not run" ? "not run" : `**${verdict(t)}**`,
         t.where,
       ]),
     ),
@@ -204,7 +207,7 @@ function timeSection(results: BenchResults, chartFile: string): string[] {
     "",
     `![time against N](${chartFile})`,
     "",
-    "Floor: the same program with a no-op resource of the same door (no HTTP). API floor: node-appwrite doing the same calls at the same concurrency (create, get, update, delete; preview has none).",
+    "Floor: the same program with a no-op resource of the same door (no HTTP). API floor: node-appwrite doing the same calls at the same concurrency (create, get, update, delete; preview has none; a set's at its own concurrency; `edit` and `rotate` change 50 of N, which no phase matches: –).",
     "",
     row(["N", "door, mode", "operation", "ours", "floor", "ours ÷ floor", "API floor", "ours − floor − API"]),
     rule(8),
@@ -214,7 +217,8 @@ function timeSection(results: BenchResults, chartFile: string): string[] {
       for (const op of ENGINE_OPS) {
         if (cell.ours[op].ms.n === 0) continue;
         const phase = floorPhase(op);
-        const api = phase ? size.api[phase].ms.median : 0;
+        const apiOf = isSetDoor(cell.door) && size.setApi ? size.setApi : size.api;
+        const api = phase ? apiOf[phase].ms.median : op === "preview" ? 0 : Number.NaN;
         lines.push(
           row([
             size.n,
@@ -223,7 +227,7 @@ function timeSection(results: BenchResults, chartFile: string): string[] {
             secs(cell.ours[op].ms),
             secs(cell.floor[op].ms),
             ratio(cell, op),
-            phase ? `${secs(size.api[phase].ms)} (${phase})` : "0",
+            phase ? `${secs(apiOf[phase].ms)} (${phase})` : op === "preview" ? "0" : "–",
             s1(cell.ours[op].ms.median - cell.floor[op].ms.median - api),
           ]),
         );
@@ -286,6 +290,7 @@ export function renderMarkdown(results: BenchResults, chartFile = "bench.svg"): 
     "",
     ...ratiosSection(results),
     ...targetsSection(results),
+    ...setSection(results),
     ...pluginStartSection(results),
     ...peerSection(results),
     ...machineSection(results),
@@ -301,8 +306,9 @@ export function renderMarkdown(results: BenchResults, chartFile = "bench.svg"): 
     "## Method",
     "",
     "- Real Pulumi engine (`scripts/setup-pulumi.sh`), file backend in a temporary directory, passphrase secrets, Automation API; times are the wall time of each Automation API call, which includes the CLI's follow-up `stack output` and `stack history` calls for ours and the floor alike.",
-    "- Each cycle per stack and mode: `up` (create N), `preview` (no changes), `refresh`, `up` after renaming every webhook (update N; left out where the run counts say so), `destroy`. Ours and its floor alternate which runs first; the crash recovery, the request floor (`up` and `destroy` without checkpoints) and the API floor run after all cycles of a run.",
-    "- The engine's result is checked on every command (N created, N+1 unchanged, N updated, N+1 deleted); a wrong count aborts the bench.",
+    "- Each cycle per stack and mode: `up` (create N), `preview` (no changes), `refresh`, `edit` (rename the first 50 webhooks, one field each), `rotate` (give the first 50 a `rotationTrigger`: a new signing key each), `update` (rename every webhook; left out where the run counts say so), `destroy`. Every `up` (create, edit, rotate, update) is `pulumi up --yes` with its preview, as users run it; preview, refresh and destroy go through the Automation API. Ours and its floor alternate which runs first; the crash recovery (per-resource doors), the request floor (`up` and `destroy` without checkpoints) and the API floors run after all cycles of a run.",
+    "- A set door's program declares one `WebhookSet` holding the N webhooks as entries keyed `wh-<i>`, the same names, URLs and events as the per-resource programs; its floor declares one no-op dynamic resource holding the same entries (test/bench/programs/set, set-noop).",
+    "- The engine's result is checked on every command (N created, N+1 unchanged, 50 or N updated, N+1 deleted; for a set, its one resource); a wrong count aborts the bench.",
     "- The native door's plugins are found by the engine on PATH (`pulumi-resource-appwrite-webhooks`, the package's bin; the floor's `pulumi-resource-benchnoop`, test/bench/plugins). The executable door runs the same program and floor, but its `pulumi-resource-appwrite-webhooks` is the linux-amd64 single executable, built by `npm run build:plugin -- linux-amd64` at the start of the run and installed with `pulumi plugin install --file` into the bench's PULUMI_HOME; no folder on its PATH holds one. When both plugin doors run, the two plugins are also started alone, in alternation, and timed to their gRPC port (test/bench/plugin-start.ts).",
     "- Processes are sampled from /proc every 25 ms and attributed to the command by working directory; CPU time and peak RSS are the last values read.",
     "- Everything (emulator, proxy, monitor, engine, program, provider) shares this machine's CPUs; the load average above shows other work that was running.",

@@ -1,12 +1,14 @@
 /**
- * The acceptance targets (issue 13, the state target of issue 12 for the native door, and the
- * single executable's cold start of issue 22), each judged at N = 500 (or the largest N measured,
- * which the target's text then names) on the measured medians, request counts on the maximum since
- * they must hold on every run, and reported with its ratio to the limit.
+ * The acceptance targets (issue 13, the state target of issue 12 for the native door, the
+ * single executable's cold start of issue 22, and the `WebhookSet` targets of issue 23), each
+ * judged at N = 500 (or the largest N measured, which the target's text then names) on the
+ * measured medians, request counts on the maximum since they must hold on every run, and reported
+ * with its ratio to the limit. A target whose door, mode or N was not selected is "not run".
  */
 import { cellOf, type BenchResults, type CellResult, type SizeResult } from "./bench";
-import type { Door } from "./doors";
+import { doorSpec, SET_DOORS, type Door } from "./doors";
 import type { EngineOp } from "./harness";
+import { s1 } from "./report-format";
 import type { Stat } from "./stats";
 
 /** KB in the targets means KiB (1024 bytes), stated in the report. */
@@ -25,6 +27,15 @@ export interface Target {
   /** Where it was measured, e.g. "N=500, 2 runs", or why it was not. */
   where: string;
 }
+
+export type Verdict = "met" | "not met" | "not run";
+
+/** "not run" when nothing was measured (a door, mode or N left out of this run), never "met". */
+export const verdict = (target: Target): Verdict =>
+  Number.isNaN(target.measured) ? "not run" : target.met ? "met" : "not met";
+
+/** The largest of some request counts, or NaN when there are none (not -Infinity). */
+const maxOf = (values: number[]): number => (values.length > 0 ? Math.max(...values) : Number.NaN);
 
 /** The size the "500 webhooks" targets are judged at: 500, or the largest N measured. */
 export function targetSize(results: BenchResults): SizeResult {
@@ -77,17 +88,17 @@ export function evaluateTargets(results: BenchResults): Target[] {
     timeTarget(big, "checkpoints", "refresh", 1.5, `\`refresh\` of ${big.n}`),
   ];
   const dynamicCells = results.sizes.flatMap((s) => s.cells.filter((c) => c.door === "dynamic"));
-  const previewMax = Math.max(...dynamicCells.map((c) => c.ours.preview.requests.max));
+  const previewMax = maxOf(dynamicCells.map((c) => c.ours.preview.requests.max));
   targets.push({
     target: "no-change `preview` makes 0 API requests",
     measured: previewMax,
     limit: 0,
     unit: "requests (max over every run, N and mode)",
     met: previewMax === 0,
-    where: `N=${results.sizes.map((s) => s.n).join(", ")}`,
+    where: dynamicCells.length > 0 ? `N=${results.sizes.map((s) => s.n).join(", ")}` : "dynamic door not run",
   });
-  const refreshMax = Math.max(
-    ...big.cells.filter((c) => c.door === "dynamic").map((c) => c.ours.refresh.requests.max),
+  const refreshMax = maxOf(
+    big.cells.filter((c) => c.door === "dynamic").map((c) => c.ours.refresh.requests.max),
   );
   targets.push({
     target: `\`refresh\` of ${big.n} makes ≤ 10 API requests`,
@@ -95,7 +106,7 @@ export function evaluateTargets(results: BenchResults): Target[] {
     limit: 10,
     unit: "requests (max over runs and modes)",
     met: refreshMax <= 10,
-    where: `N=${big.n}`,
+    where: Number.isNaN(refreshMax) ? "dynamic door not run" : `N=${big.n}`,
   });
   const state = (cellOf(big, "dynamic", "checkpoints") ?? cellOf(big, "dynamic", "skip"))?.state;
   const perWebhook = state?.ours.resourceBytes.median ?? Number.NaN;
@@ -106,7 +117,9 @@ export function evaluateTargets(results: BenchResults): Target[] {
     limit: floorBytes + KB,
     unit: "bytes",
     met: perWebhook <= floorBytes + KB,
-    where: `N=${big.n}, resource entry in the checkpoint (floor ${Number.isFinite(floorBytes) ? floorBytes.toFixed(0) : "–"} bytes)`,
+    where: state
+      ? `N=${big.n}, resource entry in the checkpoint (floor ${floorBytes.toFixed(0)} bytes)`
+      : "dynamic door not run",
   });
   const native = cellOf(big, "native", "checkpoints") ?? cellOf(big, "native", "skip");
   const nativeBytes = native?.state.ours.resourceBytesExclUserStrings.median ?? Number.NaN;
@@ -137,11 +150,99 @@ export function evaluateTargets(results: BenchResults): Target[] {
     met: crash !== undefined && crash.orphans.max === 0,
     where: crash ? `N=${big.n}, ${crash.samples.length} runs` : "crash recovery not run",
   });
+  for (const door of SET_DOORS) targets.push(...setTargets(results, door));
   for (const target of targets) if (target.limit > 0) target.ratio = target.measured / target.limit;
   return targets;
 }
 
-const COLD_START_SUBJECT: Record<Door, string> = {
+/** The N of issue 23's small-stack target: where a set must cost no more than a few resources. */
+export const SMALL_N = 5;
+export const SET_STATE_LIMIT = 600;
+
+/**
+ * Issue 23: a set against the dynamic `Webhook` in the same run (both with checkpoints, as users
+ * run them), against its own floor plus the requests alone at its concurrency, its state per
+ * entry, and its `up` at N = 5.
+ */
+function setTargets(results: BenchResults, door: Door): Target[] {
+  const big = targetSize(results);
+  const label = doorSpec(door).label;
+  const set = cellOf(big, door, "checkpoints");
+  const webhook = cellOf(big, "dynamic", "checkpoints");
+  const notRun = !set ? `${door} door with checkpoints not run` : "dynamic door with checkpoints not run";
+  const vsWebhook = (op: EngineOp, limit: number, text: string): Target => {
+    const ran = set && webhook && set.ours[op].ms.n > 0 && webhook.ours[op].ms.n > 0;
+    const measured = ran ? set.ours[op].ms.median / webhook.ours[op].ms.median : Number.NaN;
+    return {
+      target: `${label}: ${text} of ${big.n} with checkpoints ≤ ${limit}× the dynamic \`Webhook\`'s, same run`,
+      measured,
+      limit,
+      unit: "× `Webhook`",
+      met: measured <= limit,
+      where: ran
+        ? `N=${big.n}: set ${s1(set.ours[op].ms.median)} s, \`Webhook\` ${s1(webhook.ours[op].ms.median)} s (${set.ours[op].ms.n} / ${webhook.ours[op].ms.n} samples)`
+        : notRun,
+    };
+  };
+  const alone = big.setApi;
+  const aloneMs: Record<"up" | "destroy", number> = {
+    // A set's `up` creates every entry, then lists the project once for unmanaged webhooks.
+    up: alone ? alone.create.ms.median + alone.list.ms.median : Number.NaN,
+    destroy: alone ? alone.delete.ms.median : Number.NaN,
+  };
+  const vsFloor = (op: "up" | "destroy", text: string): Target => {
+    const bound = set ? set.floor[op].ms.median + aloneMs[op] : Number.NaN;
+    const measured = set ? set.ours[op].ms.median / bound : Number.NaN;
+    return {
+      target: `${label}: ${text} of ${big.n} with checkpoints ≤ 1.5× (no-op set floor + the requests alone at ${results.options.setConcurrency} in flight)`,
+      measured,
+      limit: 1.5,
+      unit: "× (floor + requests)",
+      met: measured <= 1.5,
+      where:
+        set && alone
+          ? `N=${big.n}: set ${s1(set.ours[op].ms.median)} s; floor ${s1(set.floor[op].ms.median)} s + requests ${s1(aloneMs[op])} s = ${s1(bound)} s`
+          : notRun,
+    };
+  };
+  const stateBytes = set?.state.ours.webhookBytesExclUserStrings.median ?? Number.NaN;
+  const small = results.sizes.find((size) => size.n === SMALL_N);
+  const smallSet = small && cellOf(small, door, "checkpoints");
+  const smallWebhook = small && cellOf(small, "dynamic", "checkpoints");
+  const smallRatio =
+    smallSet && smallWebhook ? smallSet.ours.up.ms.median / smallWebhook.ours.up.ms.median : Number.NaN;
+  return [
+    vsWebhook("up", 0.2, "`up` creating all"),
+    vsWebhook("destroy", 0.2, "`destroy`"),
+    vsWebhook("preview", 0.4, "no-change `preview`"),
+    vsWebhook("refresh", 1, "`refresh`"),
+    vsFloor("up", "`up` creating all"),
+    vsFloor("destroy", "`destroy`"),
+    {
+      target: `${label}: state ≤ ${SET_STATE_LIMIT} B per entry, excluding the user's own strings (names, URLs, events, keys)`,
+      measured: stateBytes,
+      limit: SET_STATE_LIMIT,
+      unit: "bytes",
+      met: stateBytes <= SET_STATE_LIMIT,
+      where: set
+        ? `N=${big.n}: the set's checkpoint entry ${(set.state.ours.webhookBytes.median * big.n).toFixed(0)} B, ${set.state.ours.webhookBytes.median.toFixed(0)} B per entry with the user's strings`
+        : notRun,
+    },
+    {
+      target: `${label}: \`up\` of ${SMALL_N} with checkpoints ≤ 1.2× the dynamic \`Webhook\`'s, same run`,
+      measured: smallRatio,
+      limit: 1.2,
+      unit: "× `Webhook`",
+      met: smallRatio <= 1.2,
+      where:
+        smallSet && smallWebhook
+          ? `N=${SMALL_N}: set ${s1(smallSet.ours.up.ms.median)} s, \`Webhook\` ${s1(smallWebhook.ours.up.ms.median)} s`
+          : `N=${SMALL_N} not run with both doors`,
+    },
+  ];
+}
+
+const COLD_START_SUBJECT: Record<"dynamic" | "native" | "executable", string> = {
   dynamic: "dynamic door",
   native: "native door (Node plugin)",
   executable: "native door, single executable",
@@ -159,7 +260,11 @@ export function coldStarts(results: BenchResults, door: Door): { n: number; op: 
   });
 }
 
-function coldStartTarget(results: BenchResults, door: Door, limit: number): Target {
+function coldStartTarget(
+  results: BenchResults,
+  door: keyof typeof COLD_START_SUBJECT,
+  limit: number,
+): Target {
   const worst = coldStarts(results, door).reduce<ReturnType<typeof coldStarts>[number] | undefined>(
     (w, item) => (!w || item.cold.median > w.cold.median ? item : w),
     undefined,

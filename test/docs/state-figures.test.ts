@@ -19,7 +19,7 @@ const pages = documentationPages().map((page) => ({
 }));
 const bench = readFileSync(join(REPO_ROOT, "test/bench/results/bench.md"), "utf8");
 
-/** A row of the bench's state table: `| N | door, mode | program | __provider | copies | entry | …`. */
+/** A row of the bench's state table at N = 500: `| N | door, mode | program | __provider | copies | entry | …`. */
 function measured(door: "dynamic" | "native", program: "ours" | "floor") {
   const table = bench.slice(bench.indexOf("## State size per resource"));
   const row = table
@@ -27,7 +27,11 @@ function measured(door: "dynamic" | "native", program: "ours" | "floor") {
     .map((line) => line.split("|").map((cell) => cell.trim()))
     .find(
       (cells) =>
-        cells[2]?.startsWith(door) && cells[2].includes("checkpoints (default)") && cells[3] === program,
+        // N = 500, the bench's default: a run may add a smaller N, whose names are shorter.
+        cells[1] === "500" &&
+        cells[2]?.startsWith(door) &&
+        cells[2].includes("checkpoints (default)") &&
+        cells[3] === program,
     );
   if (!row) throw new Error(`no ${door} ${program} row in the bench report's state table`);
   return { provider: Number(row[4]), entry: Number(row[6]) };
@@ -48,7 +52,8 @@ function figure(pattern: RegExp): string {
 
 describe("state-size figures in the documentation", () => {
   const dynamic = measured("dynamic", "ours");
-  const native = measured("native", "ours");
+  // Read where it is used, so a report without the native door fails only the native figures.
+  const native = () => measured("native", "ours");
 
   it("the stored provider text is as long as the pages say, everywhere they say it", () => {
     const bytes = Buffer.byteLength(PROVIDER_TEXT);
@@ -59,13 +64,16 @@ describe("state-size figures in the documentation", () => {
     ).toBe(bytes);
   });
 
-  it("a webhook's state entry, per door, is the measured one in every passage", () => {
+  it("a webhook's state entry on the dynamic door, and its floor's, is the measured one in every passage", () => {
     expect(figure(/\| the whole resource entry \| [^|]+ \| ~([\d.]+) KB \|/)).toBe(kb(dynamic.entry));
-    expect(figure(/`NativeWebhook` stores about ([\d.]+) KB/)).toBe(kb(native.entry));
-    expect(figure(/a state of about ([\d.]+) KB per webhook instead of/)).toBe(kb(native.entry));
     expect(figure(/a state of about [\d.]+ KB per webhook instead of ([\d.]+) KB/)).toBe(kb(dynamic.entry));
     expect(figure(/The no-op dynamic floor's entry is about ([\d.]+) KB/)).toBe(
       kb(measured("dynamic", "floor").entry),
     );
+  });
+
+  it("a webhook's state entry on the native door is the measured one in every passage", () => {
+    expect(figure(/`NativeWebhook` stores about ([\d.]+) KB/)).toBe(kb(native().entry));
+    expect(figure(/a state of about ([\d.]+) KB per webhook instead of/)).toBe(kb(native().entry));
   });
 });

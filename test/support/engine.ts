@@ -186,6 +186,8 @@ export function backendText(fixture: Pick<StackFixture, "backendDir">): string {
 export interface UpWithPreviewOptions {
   /** URNs to replace (`--replace`), as `pulumi up --replace <urn>`. */
   replace?: string[];
+  /** `--parallel`: resource operations at once (the engine's default when unset). */
+  parallel?: number;
 }
 
 /**
@@ -201,6 +203,7 @@ export async function upWithPreview(
   const workspace = stack.workspace;
   const args = ["up", "--yes", "--stack", stack.name];
   for (const urn of options.replace ?? []) args.push("--replace", urn);
+  if (options.parallel !== undefined) args.push("--parallel", String(options.parallel));
   const env = { ...process.env, ...workspace.envVars };
   if (workspace.pulumiHome) env.PULUMI_HOME = workspace.pulumiHome;
   const { stdout } = await run(workspace.pulumiCommand.command, args, {

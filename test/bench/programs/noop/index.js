@@ -12,7 +12,8 @@ const noop = {
     const changes =
       olds.name !== news.name ||
       olds.url !== news.url ||
-      JSON.stringify(olds.events) !== JSON.stringify(news.events);
+      JSON.stringify(olds.events) !== JSON.stringify(news.events) ||
+      olds.rotationTrigger !== news.rotationTrigger;
     return { changes };
   },
   async create(inputs) {
@@ -36,11 +37,16 @@ class Noop extends pulumi.dynamic.Resource {
 const config = new pulumi.Config("bench");
 const count = config.requireNumber("count");
 const generation = config.getNumber("generation") || 0;
+// The first `edited` are renamed once more, and the first `rotated` get a rotationTrigger: one
+// `up` then updates or rotates exactly that many.
+const edited = config.getNumber("edited") || 0;
+const rotated = config.getNumber("rotated") || 0;
 
 for (let i = 0; i < count; i++) {
   new Noop(`wh-${i}`, {
-    name: `bench ${i} g${generation}`,
+    name: `bench ${i} g${generation + (i < edited ? 1 : 0)}`,
     url: `https://hooks.example.com/bench/${i}`,
     events: ["users.*.create", "users.*.delete"],
+    ...(i < rotated ? { rotationTrigger: 1 } : {}),
   });
 }
