@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EventValidationMode } from "../lifecycle/events";
 import {
   SET_SECRET_PROPERTIES,
+  type SetLevelKey,
   type UnmanagedPolicy,
   type UnmanagedWebhook,
 } from "../lifecycle/webhook-set/types";
@@ -17,10 +18,7 @@ import { SET_PROVIDER_TEXT } from "./stored-provider-text";
 import { asSecret, urnOf, type WebhookArgs } from "./webhook";
 
 /** One entry: a `Webhook`'s own inputs. The connection and the validation mode are the set's. */
-export type WebhookSetEntryArgs = Omit<
-  WebhookArgs,
-  "projectId" | "endpoint" | "apiKey" | "eventValidation" | "adopt"
->;
+export type WebhookSetEntryArgs = Omit<WebhookArgs, SetLevelKey>;
 
 export interface WebhookSetArgs {
   /**

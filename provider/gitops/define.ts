@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Webhook, type WebhookArgs } from "../dynamic/webhook";
 import { WebhookSet, type WebhookSetArgs, type WebhookSetEntryArgs } from "../dynamic/webhook-set";
+import { SET_LEVEL_KEYS } from "../lifecycle/webhook-set/types";
 import {
   DeclarationError,
   checkDeclaration,
@@ -172,9 +173,6 @@ export function defineWebhooks(
   return result;
 }
 
-/** The set-level inputs of a `Webhook`: a set's entry takes them from the set. */
-const SET_LEVEL_ARGS = ["projectId", "endpoint", "apiKey", "eventValidation", "adopt"] as const;
-
 function defineWebhookSet(source: DeclarationSource, options: DefineWebhookSetOptions): WebhookSet {
   const { parsed, webhooks } = renderForStack(source, options);
   const adopted = webhooks.filter((webhook) => webhook.adopt === true).map((webhook) => webhook.id);
@@ -189,7 +187,7 @@ function defineWebhookSet(source: DeclarationSource, options: DefineWebhookSetOp
   const entries: Record<string, WebhookSetEntryArgs> = {};
   for (const webhook of webhooks) {
     const args: Partial<WebhookArgs> = argsFor(webhook, parsed.declaration, options);
-    for (const key of SET_LEVEL_ARGS) delete args[key];
+    for (const key of SET_LEVEL_KEYS) delete args[key];
     entries[webhook.id.slice((options.idPrefix ?? "").length)] = args as WebhookSetEntryArgs;
   }
   return new WebhookSet(

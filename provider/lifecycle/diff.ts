@@ -27,7 +27,8 @@ export interface DiffResult {
   detailedDiff: Record<string, PropertyChange>;
 }
 
-function differs(before: unknown, after: unknown): boolean {
+/** A declared value that is not known yet (preview) counts as changed: `up` may find it so. */
+export function differs(before: unknown, after: unknown): boolean {
   return isUnknown(after) || JSON.stringify(before) !== JSON.stringify(after);
 }
 

@@ -186,10 +186,16 @@ export const OPTIONAL_OUTPUTS = [
   "secretRotatedAt",
 ] as const satisfies readonly (keyof WebhookState)[];
 
-/** State as the engine stores it: every optional output present, null when there is none. */
-export function toStoredOutputs<T extends object>(state: T): T {
+/**
+ * State as the engine stores it: every optional output present, null when there is none. A
+ * `WebhookSet` names its own optional outputs.
+ */
+export function toStoredOutputs<T extends object>(
+  state: T,
+  optional: readonly string[] = OPTIONAL_OUTPUTS,
+): T {
   const stored = { ...state } as Record<string, unknown>;
-  for (const key of OPTIONAL_OUTPUTS) stored[key] ??= null;
+  for (const key of optional) stored[key] ??= null;
   return stored as T;
 }
 

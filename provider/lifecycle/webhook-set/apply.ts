@@ -58,16 +58,10 @@ const reasonOf = (error: unknown): string => (error instanceof Error ? error.mes
 export const setId = (inputs: Pick<SetInputs, "projectId">): string => inputs.projectId;
 
 export async function createSet(inputs: SetInputs & Raw): Promise<{ id: string; outs: SetState }> {
-  const plan: SetPlan = {
-    creates: sortedKeys(inputs.webhooks),
-    updates: [],
-    replaces: [],
-    deletes: [],
-    unmanagedDeletes: [],
-    entryChanges: {},
-  };
+  // Planned against an empty set, every entry is a create.
+  const empty = emptyState(inputs);
   const id = setId(inputs);
-  return { id, outs: await apply(id, emptyState(inputs), inputs, plan) };
+  return { id, outs: await apply(id, empty, inputs, planSet(empty, inputs)) };
 }
 
 export async function updateSet(
@@ -113,9 +107,8 @@ async function apply(id: string, olds: SetState, news: SetInputs, plan: SetPlan)
   await inParallel(writes, limit, async ({ key, create }) => {
     const inputs = entryInputs(news, key);
     try {
-      const { outs } = create
-        ? await createWebhook(inputs)
-        : await updateWebhook(oldWebhook(key).webhookId, oldWebhook(key), inputs);
+      const old = create ? undefined : oldWebhook(key);
+      const { outs } = old ? await updateWebhook(old.webhookId, old, inputs) : await createWebhook(inputs);
       putEntry(state, key, outs);
     } catch (error) {
       const what = `${entryPath(key)} (${create ? "create" : "update"} webhook ${String(inputs.webhookId)})`;
@@ -170,6 +163,14 @@ async function recordUnmanaged(state: SetState, inputs: SetInputs): Promise<void
   }
 }
 
+/** One line per failed entry, up to `NAMED_FAILURES`, and a count of the rest. */
+function failureLines(failures: readonly Failure[]): string[] {
+  const named = failures.slice(0, NAMED_FAILURES).map((failure) => `  - ${failure.what}: ${failure.reason}`);
+  return failures.length > named.length
+    ? [...named, `  … and ${failures.length - named.length} more`]
+    : named;
+}
+
 function failureMessage(failures: readonly Failure[], plan: SetPlan): string {
   const attempted =
     plan.creates.length +
@@ -177,12 +178,9 @@ function failureMessage(failures: readonly Failure[], plan: SetPlan): string {
     plan.replaces.length * 2 +
     plan.deletes.length +
     plan.unmanagedDeletes.length;
-  const named = failures.slice(0, NAMED_FAILURES).map((failure) => `  - ${failure.what}: ${failure.reason}`);
-  const more = failures.length > named.length ? [`  … and ${failures.length - named.length} more`] : [];
   return [
     `${failures.length} of ${attempted} webhook changes of this WebhookSet failed:`,
-    ...named,
-    ...more,
+    ...failureLines(failures),
     "State keeps every change that succeeded, with its signing key; run `pulumi up` again to retry the failed ones.",
   ].join("\n");
 }
@@ -203,13 +201,10 @@ export async function removeSet(_id: string, props: SetState): Promise<void> {
     }
   });
   if (failures.length > 0) {
-    const named = failures
-      .slice(0, NAMED_FAILURES)
-      .map((failure) => `  - ${failure.what}: ${failure.reason}`);
     throw new Error(
       [
         `${failures.length} of ${keys.length} webhooks of this WebhookSet could not be deleted:`,
-        ...named,
+        ...failureLines(failures),
         "The set stays in state; run the command again (webhooks already deleted count as deleted).",
       ].join("\n"),
     );

@@ -7,14 +7,11 @@ import { check as checkWebhook, resolveTarget, type CheckResult, type ResourceId
 import { isUnknown, PROVIDER_KEY, UNKNOWN } from "../engine-values";
 import { validateWith, type CheckFailure } from "../schema";
 import { compact } from "../state";
-import { entryPath, sortedKeys } from "./entries";
+import { entryOwnInputs, entryPath, sortedKeys } from "./entries";
 import { setArgsSchema } from "./schema";
 import { ENTRY_KEYS, SET_DEFAULTS, type EntryInputs } from "./types";
 
 type Raw = Record<string, unknown>;
-
-/** What the webhook's check adds that the set keeps once for all entries, not per entry. */
-const SET_LEVEL_KEYS = ["projectId", "endpoint", "apiKey", "eventValidation", "adopt", PROVIDER_KEY];
 
 /** The resource key of one entry: its set's and its own key, unambiguously (a JSON list). */
 export const entryResourceKey = (setKey: string, key: string): string => JSON.stringify([setKey, key]);
@@ -71,9 +68,9 @@ export function checkSet(olds: Raw, news: Raw, resource?: ResourceIdentity): Che
       }
       continue;
     }
-    checked[key] = Object.fromEntries(
-      Object.entries(result.inputs).filter(([field]) => !SET_LEVEL_KEYS.includes(field)),
-    ) as EntryInputs;
+    // The provider text rides on the set's inputs, not an entry's.
+    const { [PROVIDER_KEY]: _entryProvider, ...own } = result.inputs;
+    checked[key] = entryOwnInputs(own);
   }
   entryFailures.push(...duplicateIds(checked));
   if (entryFailures.length > 0) return { inputs: news, failures: entryFailures };

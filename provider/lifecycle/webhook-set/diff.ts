@@ -4,7 +4,7 @@
  * its requests are the ones that `Webhook` would send. A new project or endpoint replaces the
  * whole set; any other set-level input changes state only, or the unmanaged webhooks to delete.
  */
-import { diff as diffWebhook, type DiffResult, type PropertyChange } from "../diff";
+import { diff as diffWebhook, differs, type DiffResult, type PropertyChange } from "../diff";
 import { isUnknown } from "../engine-values";
 import { entryInputs, entryPath, entryState, setLevel, sortedKeys } from "./entries";
 import { isIgnored, unmanagedDeletionNotice } from "./unmanaged";
@@ -27,9 +27,6 @@ export interface SetPlan {
 const STATE_ONLY = ["unmanaged", "ignoreUnmanaged", "concurrency", "eventValidation", "apiKey"] as const;
 /** A new project or endpoint is another set of webhooks altogether. */
 const SET_IDENTITY = ["projectId", "endpoint"] as const;
-
-const differs = (before: unknown, after: unknown): boolean =>
-  isUnknown(after) || JSON.stringify(before) !== JSON.stringify(after);
 
 /** A replace of one entry is not a replace of the set: the kind without `-replace`. */
 const withoutReplace = (change: PropertyChange): PropertyChange =>

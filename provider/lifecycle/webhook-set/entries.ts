@@ -6,7 +6,14 @@
 import { ARG_DEFAULTS } from "../arg-defaults";
 import type { WebhookInputs, WebhookState } from "../schema";
 import { compact } from "../state";
-import { ENTRY_MAPS, type EntryRecord, type SetInputs, type SetState } from "./types";
+import {
+  ENTRY_MAPS,
+  SET_LEVEL_KEYS,
+  type EntryInputs,
+  type EntryRecord,
+  type SetInputs,
+  type SetState,
+} from "./types";
 
 type Raw = Record<string, unknown>;
 
@@ -32,6 +39,14 @@ function inherited(set: SetInputs | SetState) {
     eventValidation: set.eventValidation,
     adopt: ARG_DEFAULTS.adopt,
   });
+}
+
+/** One webhook's inputs as an entry keeps them: without what it takes from its set (`inherited`). */
+export function entryOwnInputs(inputs: Record<string, unknown>): EntryInputs {
+  const levels: readonly string[] = SET_LEVEL_KEYS;
+  return Object.fromEntries(
+    Object.entries(inputs).filter(([field]) => !levels.includes(field)),
+  ) as EntryInputs;
 }
 
 /** The entry `key` as the checked inputs of one webhook. */

@@ -8,7 +8,7 @@ import { predictCreate, predictUpdate } from "../preview";
 import { planSet } from "./diff";
 import { copyState, dropEntry, emptyState, entryInputs, entryState, putEntry, setLevel } from "./entries";
 import { setId } from "./apply";
-import type { SetInputs, SetState, UnmanagedWebhook } from "./types";
+import { ENTRY_MAPS, type SetInputs, type SetState, type UnmanagedWebhook } from "./types";
 
 /** The list the step makes after its writes: empty under `ignore`, otherwise only the server can tell. */
 const unmanagedAfter = (inputs: SetInputs): UnmanagedWebhook[] =>
@@ -16,20 +16,9 @@ const unmanagedAfter = (inputs: SetInputs): UnmanagedWebhook[] =>
 
 /** Outputs when the entries themselves are not known yet: every map is unknown too. */
 function unknownEntries(state: SetState): SetState {
-  const unknown = UNKNOWN as unknown as Record<string, never>;
-  return {
-    ...state,
-    webhooks: unknown,
-    webhookIds: unknown,
-    secrets: unknown,
-    previousSecrets: unknown,
-    authPasswords: unknown,
-    secretRotatedAt: unknown,
-    enabled: unknown,
-    attempts: unknown,
-    logs: unknown,
-    unmanagedWebhooks: UNKNOWN as unknown as UnmanagedWebhook[],
-  };
+  const unknown = { webhooks: UNKNOWN, unmanagedWebhooks: UNKNOWN } as Record<string, unknown>;
+  for (const map of ENTRY_MAPS) unknown[map] = UNKNOWN;
+  return { ...state, ...unknown } as SetState;
 }
 
 export function predictCreateSet(inputs: SetInputs): { id: string; outs: SetState } {

@@ -5,7 +5,7 @@
  */
 import { connect } from "../connect";
 import { inputsFromState, withLiveFields } from "../state";
-import { copyState, dropEntry, entryState, putEntry, setLevel, sortedKeys } from "./entries";
+import { copyState, dropEntry, entryOwnInputs, entryState, putEntry, setLevel, sortedKeys } from "./entries";
 import { findUnmanaged, unmanagedWarning } from "./unmanaged";
 import type { EntryInputs, SetInputs, SetState } from "./types";
 
@@ -17,9 +17,6 @@ export interface SetReadResult {
 
 const isStoredSet = (props: SetState | Record<string, never>): props is SetState =>
   typeof props.webhookIds === "object" && props.webhookIds !== null;
-
-/** What an entry's inputs hold that the set keeps once. */
-const SET_LEVEL_KEYS = new Set(["projectId", "endpoint", "apiKey", "eventValidation", "adopt"]);
 
 export async function readSet(id: string, props: SetState | Record<string, never>): Promise<SetReadResult> {
   if (!isStoredSet(props)) {
@@ -41,9 +38,7 @@ export async function readSet(id: string, props: SetState | Record<string, never
     }
     const refreshed = withLiveFields(entryState(props, key), webhook);
     putEntry(state, key, refreshed);
-    webhooks[key] = Object.fromEntries(
-      Object.entries(inputsFromState(refreshed)).filter(([field]) => !SET_LEVEL_KEYS.has(field)),
-    ) as EntryInputs;
+    webhooks[key] = entryOwnInputs(inputsFromState(refreshed));
   }
   state.unmanagedWebhooks = findUnmanaged(
     live,

@@ -12,16 +12,14 @@ import { createSet, removeSet, updateSet } from "./apply";
 import { diffSet } from "./diff";
 import { predictCreateSet, predictUpdateSet } from "./preview";
 import { readSet, type SetReadResult } from "./read";
+import { fromStoredOutputs as plain, toStoredOutputs } from "../state";
 import type { SetInputs, SetState } from "./types";
 
 type Raw = Record<string, unknown>;
 
-/** State as the engine stores it: `apiKey` present even when the connection came from config. */
-const stored = (state: SetState): SetState => ({ ...state, apiKey: state.apiKey ?? null }) as SetState;
-
-/** State as the lifecycle reads it: the top-level nulls of `stored` become absent again. */
-const plain = (state: SetState): SetState =>
-  Object.fromEntries(Object.entries(state).filter(([, value]) => value !== null)) as unknown as SetState;
+/** The set's one optional output: `apiKey` is null in state when the connection came from config. */
+const OPTIONAL_SET_OUTPUTS = ["apiKey"] as const;
+const stored = (state: SetState): SetState => toStoredOutputs(state, OPTIONAL_SET_OUTPUTS);
 
 /** A partial failure's state is stored state too, with the door's provider text. */
 function storedFailure(error: unknown, inputs: Raw): unknown {

@@ -26,6 +26,10 @@ export const ENTRY_KEYS = [
 ] as const;
 export type EntryKey = (typeof ENTRY_KEYS)[number];
 
+/** The `Webhook` inputs an entry takes from its set, never declares: one connection, one validation mode, no adoption. */
+export const SET_LEVEL_KEYS = ["projectId", "endpoint", "apiKey", "eventValidation", "adopt"] as const;
+export type SetLevelKey = (typeof SET_LEVEL_KEYS)[number];
+
 /** What the set does with a webhook of its project that no entry declares. */
 export const UNMANAGED_POLICIES = ["ignore", "report", "delete"] as const;
 export type UnmanagedPolicy = (typeof UNMANAGED_POLICIES)[number];
