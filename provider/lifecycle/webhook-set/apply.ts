@@ -5,6 +5,7 @@
  * partial-failure shape, naming each failed entry and why, so state keeps the successes with
  * their keys and the next `up` retries only what failed.
  */
+import type { AppwriteClient } from "../../appwrite/client";
 import { ResourceInitError } from "../../appwrite/errors";
 import { connect } from "../connect";
 import { create as createWebhook } from "../create";
@@ -116,7 +117,7 @@ async function apply(id: string, olds: SetState, news: SetInputs, plan: SetPlan)
     }
   });
 
-  const { client } = connect({ ...level });
+  const { client } = connect(level);
   const deleted = new Set<string>();
   await inParallel(plan.unmanagedDeletes, limit, async (webhook) => {
     try {
@@ -127,7 +128,7 @@ async function apply(id: string, olds: SetState, news: SetInputs, plan: SetPlan)
     }
   });
   state.unmanagedWebhooks = olds.unmanagedWebhooks.filter((webhook) => !deleted.has(webhook.id));
-  await recordUnmanaged(state, news);
+  await recordUnmanaged(client, state, news);
 
   if (failures.length > 0)
     throw new ResourceInitError(failureMessage(failures, plan), id, state as unknown as Raw);
@@ -139,13 +140,12 @@ async function apply(id: string, olds: SetState, news: SetInputs, plan: SetPlan)
  * entry declares, as a refresh does. A list that fails does not undo the writes: the step keeps
  * the last list it knew and says why.
  */
-async function recordUnmanaged(state: SetState, inputs: SetInputs): Promise<void> {
+async function recordUnmanaged(client: AppwriteClient, state: SetState, inputs: SetInputs): Promise<void> {
   if (inputs.unmanaged === "ignore") {
     state.unmanagedWebhooks = [];
     return;
   }
   try {
-    const { client } = connect(setLevel(inputs));
     const live = await client.listAll();
     state.unmanagedWebhooks = findUnmanaged(
       live,
