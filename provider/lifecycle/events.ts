@@ -65,8 +65,11 @@ function mergeCatalog(
   base: Record<string, CatalogNode>,
   additions: MainAdditions,
 ): Record<string, CatalogNode> {
-  const merged: Record<string, CatalogNode> = structuredClone(base);
-  for (const [type, node] of Object.entries(additions.types)) merged[type] = node;
+  const added: Record<string, CatalogNode> = { ...structuredClone(base), ...additions.types };
+  // Types keep events.php's order on main, where the new ones sit after `databases`.
+  const merged: Record<string, CatalogNode> = Object.fromEntries(
+    additions.typeOrder.map((type) => [type, added[type] as CatalogNode]),
+  );
   for (const [type, actions] of Object.entries(additions.actionAttributes)) {
     const target = merged[type];
     if (!target?.actions) continue;
@@ -79,6 +82,7 @@ function mergeCatalog(
 }
 
 interface MainAdditions {
+  typeOrder: string[];
   types: Record<string, CatalogNode>;
   actionAttributes: Record<string, Record<string, Record<string, { description: string }>>>;
 }

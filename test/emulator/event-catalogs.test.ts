@@ -7,9 +7,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import emulatorConfig from "../../emulator/appwrite-config/events-1.9.6.json";
+import emulatorNextConfig from "../../emulator/appwrite-config/events-next.json";
+import type { EventConfigNode } from "../../emulator/appwrite-config/events-config";
 import { isAppwriteEvent } from "../../emulator/validators/event-validator";
 import providerCatalog from "../../provider/lifecycle/appwrite-events-1.9.6.json";
-import { isValidEvent } from "../../provider/lifecycle/events";
+import { eventTypes, isValidEvent } from "../../provider/lifecycle/events";
 
 /** A node of events.php as PHP holds it: `$` metadata next to action and resource names. */
 interface PhpNode {
@@ -76,6 +78,33 @@ const providerTree = Object.fromEntries(
   ]),
 );
 
+/**
+ * Random names made of the tree's own keys (plus IDs, wildcards and PHP's falsy segments), so
+ * that most of them reach deep into the rule; the emulator's validator over `tree` and the
+ * provider's `providerAnswer` must agree on each.
+ */
+function expectSameAnswers(tree: object, providerAnswer: (name: string) => boolean, seed: number): void {
+  const segments = [
+    ...new Set(
+      JSON.stringify(tree)
+        .match(/"[^"]+":/g)
+        ?.map((key) => key.slice(1, -2)),
+    ),
+    "*",
+    "x1",
+    "",
+    "0",
+    "unknown",
+  ];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...segments), { minLength: 1, maxLength: 8 }), (parts) => {
+      const name = parts.join(".");
+      expect(isAppwriteEvent(name, tree as EventConfigNode), name).toBe(providerAnswer(name));
+    }),
+    { numRuns: 5000, seed },
+  );
+}
+
 describe("the emulator's and the provider's copies of Appwrite 1.9.6's events.php", () => {
   it("were read from the same Appwrite commit", () => {
     expect(emulatorConfig.source.tag).toBe(providerCatalog.appwriteVersion);
@@ -97,29 +126,46 @@ describe("the emulator's and the provider's copies of Appwrite 1.9.6's events.ph
   });
 
   it("give the same answer in both validators, for names built from the tree's own segments", () => {
-    const segments = [
-      ...new Set(
-        JSON.stringify(emulatorConfig.events)
-          .match(/"[^"]+":/g)
-          ?.map((key) => key.slice(1, -2)),
-      ),
-      "*",
-      "x1",
-      "",
-      "0",
-      "unknown",
-    ];
-    fc.assert(
-      fc.property(fc.array(fc.constantFrom(...segments), { minLength: 1, maxLength: 8 }), (parts) => {
-        const name = parts.join(".");
-        expect(isAppwriteEvent(name), name).toBe(isValidEvent(name, "1.9.6"));
-      }),
-      { numRuns: 5000, seed: 2196 },
-    );
+    expectSameAnswers(emulatorConfig.events, (name) => isValidEvent(name, "1.9.6"), 2196);
   });
 
   it("accept and reject the provider catalog's listed patterns alike", () => {
     for (const event of providerCatalog.patterns.accepted) expect(isAppwriteEvent(event), event).toBe(true);
     for (const event of providerCatalog.patterns.rejected) expect(isAppwriteEvent(event), event).toBe(false);
+  });
+});
+
+/**
+ * `next` is Appwrite's main branch. The emulator reads its events.php from that commit
+ * (`--appwrite next`); the provider's `eventValidation: "main"` adds the catalog's
+ * `mainHeadAdditions` to 1.9.6. Both must describe one tree, read at one commit.
+ */
+describe("the emulator's `next` events.php and the provider's `main` catalog", () => {
+  it("were read from the same main-branch commit", () => {
+    expect(emulatorNextConfig.source.commit).toBe(providerCatalog.mainHeadAdditions.commit);
+  });
+
+  it("list the same event types, in order", () => {
+    expect(Object.keys(emulatorNextConfig.events)).toEqual(eventTypes("main"));
+  });
+
+  it("give the same answer in both validators", () => {
+    expectSameAnswers(emulatorNextConfig.events, (name) => isValidEvent(name, "main"), 1313);
+  });
+
+  it("accept every event main added, which 1.9.6 refuses", () => {
+    const added = [
+      "tablesdb.*",
+      "documentsdb.*",
+      "vectorsdb.*",
+      "users.*.update.phone",
+      "users.*.update.impersonator",
+    ];
+    for (const event of added) {
+      expect(isAppwriteEvent(event, emulatorNextConfig.events as unknown as EventConfigNode), event).toBe(
+        true,
+      );
+      expect(isAppwriteEvent(event), event).toBe(false);
+    }
   });
 });
