@@ -10,7 +10,7 @@ const USAGE = `usage: pulumi-appwrite-webhooks <command> [options]
   export     write a live project's webhooks as a declaration file
   schema     print the JSON Schema of the declaration file
   validate   check a declaration file
-  emulator   run the local Appwrite 1.9.6 webhooks server (--help for its options)`;
+  emulator   run the local Appwrite webhooks server, 1.9.6 or next (--help for its options)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -9,7 +9,7 @@
  * else goes to stderr. SIGTERM or SIGINT close it cleanly with exit code 0.
  */
 import { parseArgs } from "node:util";
-import { startEmulator } from "./index";
+import { startEmulator, type AppwriteRelease } from "./index";
 
 const USAGE = `Usage: pulumi-appwrite-webhooks emulator [options]
   --port <n>                 port (0 = any free port; default 0)
@@ -17,6 +17,7 @@ const USAGE = `Usage: pulumi-appwrite-webhooks emulator [options]
   --project <id>             project to create (repeatable; default "demo")
   --api-key <key>            API key for the projects (default: generated standard_ key)
   --route <host=origin>      deliver to <host> via <origin> (repeatable)
+  --appwrite <release>       1.9.6 (default) or next: Appwrite's main branch, see docs/emulator.md
   --app-env <env>            _APP_ENV (default production)
   --latency-ms <n>           added to every API request
   --delivery-timeout-ms <n>  delivery timeout (default 15000)
@@ -41,6 +42,7 @@ export async function runEmulatorCli(argv: string[]): Promise<void> {
       project: { type: "string", multiple: true },
       "api-key": { type: "string" },
       route: { type: "string", multiple: true },
+      appwrite: { type: "string" },
       "app-env": { type: "string" },
       "latency-ms": { type: "string" },
       "delivery-timeout-ms": { type: "string" },
@@ -64,6 +66,7 @@ export async function runEmulatorCli(argv: string[]): Promise<void> {
   const emulator = await startEmulator({
     port: toNumber(values.port, "port") ?? 0,
     host: values.host ?? "127.0.0.1",
+    ...(values.appwrite === undefined ? {} : { appwrite: values.appwrite as AppwriteRelease }),
     appEnv: values["app-env"],
     latencyMs: toNumber(values["latency-ms"], "latency-ms"),
     deliveryTimeoutMs: toNumber(values["delivery-timeout-ms"], "delivery-timeout-ms"),

@@ -25,6 +25,7 @@ import type {
 } from "./types";
 
 export type {
+  AppwriteRelease,
   CounterSnapshot,
   DeliveryRecord,
   EmitInput,
@@ -40,6 +41,7 @@ export type {
   WebhookChanges,
 } from "./types";
 export { DEFAULT_KEY_SCOPES } from "./http/api-key-auth";
+export { APPWRITE_RELEASES } from "./appwrite-config/releases";
 export { APPWRITE_VERSION } from "./http/appwrite-errors";
 export { generateEvents, eventsForTrigger } from "./delivery/generate-events";
 export { phpJsonEncode } from "./php/php-builtins";

@@ -3,6 +3,9 @@
  * HTTP control API (`control/control-api.ts`) and its client (`control/control-client.ts`), so all three speak
  * the same shapes.
  */
+import type { AppwriteRelease } from "./appwrite-config/releases";
+
+export type { AppwriteRelease };
 
 /** A project API key to create. Omit `key` to get a generated `standard_<256 hex>` key. */
 export interface EmulatorKeyOptions {
@@ -19,6 +22,12 @@ export interface EmulatorProjectOptions {
 }
 
 export interface EmulatorOptions {
+  /**
+   * The Appwrite release to speak: "1.9.6" (the default, the newest release) or "next"
+   * (Appwrite's main branch: it signs the URL as stored and accepts the newer events). What
+   * differs, and where each rule comes from, is recorded in appwrite-config/releases.json.
+   */
+  appwrite?: AppwriteRelease;
   /** 0 (the default) picks a free port. */
   port?: number;
   /** Defaults to 127.0.0.1, so the emulator is never reachable from another machine. */

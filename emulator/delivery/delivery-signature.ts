@@ -1,10 +1,12 @@
 /**
- * The server side of X-Appwrite-Webhook-Signature, as Webhooks.php (1.9.6) computes it:
- * base64_encode(hash_hmac('sha1', rawurldecode($url) . $payload, $signatureKey, true)).
+ * The server side of X-Appwrite-Webhook-Signature, as Webhooks.php computes it:
+ * base64_encode(hash_hmac('sha1', $url . $payload, $signatureKey, true)), where $url is
+ * rawurldecode(url) in 1.9.6 and the URL as stored on main (appwrite/appwrite#13196).
  * The emulator keeps its own copy rather than the provider's verifier code, so the two are
  * independent implementations checked against OpenSSL-made vectors.
  */
 import { createHmac } from "node:crypto";
+import type { ReleaseRules } from "../appwrite-config/releases";
 
 /** PHP rawurldecode: every %XX becomes that byte, `+` stays; the result is a byte string. */
 export function rawUrlDecodeBytes(url: string): Buffer {
@@ -24,6 +26,12 @@ export function rawUrlDecodeBytes(url: string): Buffer {
   return out.subarray(0, length);
 }
 
-export function signDelivery(url: string, body: string, secret: string): string {
-  return createHmac("sha1", secret).update(rawUrlDecodeBytes(url)).update(body, "utf8").digest("base64");
+export function signDelivery(
+  url: string,
+  body: string,
+  secret: string,
+  signedUrl: ReleaseRules["signedUrl"],
+): string {
+  const signed = signedUrl === "decoded" ? rawUrlDecodeBytes(url) : Buffer.from(url, "utf8");
+  return createHmac("sha1", secret).update(signed).update(body, "utf8").digest("base64");
 }

@@ -1,7 +1,8 @@
 /**
- * The webhook delivery worker (src/Appwrite/Platform/Workers/Webhooks.php at 1.9.6): for an
- * event, POST the PHP-json_encoded payload to every enabled webhook of the project whose
- * events intersect the generated event list, signed over rawurldecode(url) + body, and keep
+ * The webhook delivery worker (src/Appwrite/Platform/Workers/Webhooks.php at 1.9.6, and on main
+ * where `rules` say so): for an event, POST the PHP-json_encoded payload to every enabled
+ * webhook of the project whose events intersect the generated event list, signed over the URL
+ * (decoded in 1.9.6, as stored on main) and the body, and keep
  * Appwrite's bookkeeping: attempts, the overwritten failure log, auto-disable.
  *
  * Requests go through host routes (a public webhook host mapped to a local origin) so tests
@@ -13,6 +14,7 @@ import { appwriteTimestamp } from "../state/ids";
 import { byteLength, mbStrcut, phpEmpty, phpJsonEncode } from "../php/php-builtins";
 import { phpReencode } from "../php/json-reencode";
 import { rawUrlDecodeBytes, signDelivery } from "./delivery-signature";
+import type { ReleaseRules } from "../appwrite-config/releases";
 import type { Store } from "../state/store";
 import type { DeliveryRecord, EmitInput, HostRoutes, StoredWebhook } from "../types";
 import { parsePhpUrl } from "../validators/url-validator";
@@ -28,6 +30,8 @@ const LOG_BODY_BYTES = 10_000;
 const MAX_WEBHOOKS_PER_PROJECT = 1000;
 
 export interface DeliveryOptions {
+  /** What the Appwrite release signs, which events it generates, how it labels a failure. */
+  rules: ReleaseRules;
   timeoutMs: number;
   connectTimeoutMs: number;
   maxFailedAttempts: number;
@@ -101,7 +105,7 @@ export class DeliveryWorker {
   /** Delivers one event; resolves when every delivery has finished, with their records. */
   async emit(input: EmitInput): Promise<DeliveryRecord[]> {
     if (!this.store.project(input.projectId)) throw new Error(`Unknown project "${input.projectId}"`);
-    const events = eventsForTrigger(input.event, input.params);
+    const events = eventsForTrigger(input.event, input.params, this.options.rules.events);
     const wanted = new Set(events);
     // Fails, before any delivery, where PHP's decode or encode would (INF, lone surrogates, depth).
     const body = phpReencode(payloadTextOf(input));
@@ -202,7 +206,10 @@ export class DeliveryWorker {
       ["X-Appwrite-Webhook-Name", webhook.name],
       ["X-Appwrite-Webhook-User-Id", input.userId ?? ""],
       ["X-Appwrite-Webhook-Project-Id", webhook.projectId],
-      ["X-Appwrite-Webhook-Signature", signDelivery(webhook.url, body, webhook.secret)],
+      [
+        "X-Appwrite-Webhook-Signature",
+        signDelivery(webhook.url, body, webhook.secret, this.options.rules.signedUrl),
+      ],
     ];
     for (const [name, value] of custom) {
       // curl sends header bytes as given (UTF-8 here); Node would write a JS string as latin1
@@ -278,7 +285,7 @@ export class DeliveryWorker {
     const attempts = webhook.attempts + 1;
     let logs = `URL: ${webhook.url}\nMethod: POST\n`;
     if (outcome.error !== null) {
-      logs += `CURL Error: ${outcome.error}\nEvents: ${events.join(", ")}\n`;
+      logs += `${this.options.rules.deliveryErrorLabel}: ${outcome.error}\nEvents: ${events.join(", ")}\n`;
     } else {
       logs += `Status code: ${outcome.status ?? 0}\nBody: \n${mbStrcut(outcome.responseBody, LOG_BODY_BYTES)}\n`;
     }

@@ -5,7 +5,12 @@
  * in the combinations the PHP loops produce, and the collections↔tables twins of
  * `mirrorCollectionEvents`. Counts are pinned by tests (users.u1.create → 4, … → 42).
  */
-import { APPWRITE_EVENTS, childNode, isResourceNode } from "../appwrite-config/events-config";
+import {
+  APPWRITE_EVENTS,
+  childNode,
+  isResourceNode,
+  type EventConfigNode,
+} from "../appwrite-config/events-config";
 import { phpTruthy } from "../php/php-builtins";
 
 interface ParsedPattern {
@@ -170,12 +175,15 @@ export function generateEvents(pattern: string, params: Readonly<Record<string, 
 /**
  * Turns a concrete event (`buckets.b1.files.f1.create`) into the pattern and parameters
  * Appwrite's route would have used (`buckets.[p0].files.[p1].create`), using the event tree
- * to tell ID segments from sub-resource names.
+ * to tell ID segments from sub-resource names (the tree of the release the emulator speaks).
  */
-export function patternFromEvent(event: string): { pattern: string; params: Record<string, string> } {
+export function patternFromEvent(
+  event: string,
+  tree: EventConfigNode = APPWRITE_EVENTS,
+): { pattern: string; params: Record<string, string> } {
   const parts = event.split(".");
   const idPositions = [1];
-  const typeNode = childNode(APPWRITE_EVENTS, parts[0]);
+  const typeNode = childNode(tree, parts[0]);
   const subNode = parts.length > 3 ? childNode(typeNode, parts[2]) : undefined;
   if (isResourceNode(subNode)) {
     idPositions.push(3);
@@ -194,8 +202,12 @@ export function patternFromEvent(event: string): { pattern: string; params: Reco
 }
 
 /** The events a trigger fans out to: a pattern with `params`, or a concrete event. */
-export function eventsForTrigger(event: string, params?: Readonly<Record<string, string>>): string[] {
+export function eventsForTrigger(
+  event: string,
+  params?: Readonly<Record<string, string>>,
+  tree: EventConfigNode = APPWRITE_EVENTS,
+): string[] {
   if (params && event.includes("[")) return generateEvents(event, params);
-  const derived = patternFromEvent(event);
+  const derived = patternFromEvent(event, tree);
   return generateEvents(derived.pattern, derived.params);
 }

@@ -89,7 +89,11 @@ function handleApi(
       hostname: hostname(req),
       scope: route.scope,
     });
-    const args = resolveArguments(route.params({ appEnv: core.settings.appEnv }), match.pathValues, params);
+    const args = resolveArguments(
+      route.params({ appEnv: core.settings.appEnv, events: core.settings.appwrite.events }),
+      match.pathValues,
+      params,
+    );
     return route.action({ store: core.store, project, format }, args);
   } catch (error) {
     if (error instanceof AppwriteError) return errorResponse(error);

@@ -13,11 +13,11 @@ export const createWebhook: RouteDefinition = {
   counterKey: "POST /v1/webhooks",
   scope: "webhooks.write",
   requestModel: "webhooks.create",
-  params: ({ appEnv }) => [
+  params: ({ appEnv, events }) => [
     { name: "webhookId", optional: false, default: "", validator: new CustomIdValidator() },
     urlParam(appEnv),
     nameParam(),
-    eventsParam(),
+    eventsParam(events),
     ...optionalWebhookParams(),
     {
       name: "secret",

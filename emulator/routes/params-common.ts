@@ -1,4 +1,5 @@
 /** Parameter definitions shared by create and update, in Appwrite's declaration order. */
+import type { EventConfigNode } from "../appwrite-config/events-config";
 import type { ParamDef } from "../http/param-binding";
 import { EventValidator } from "../validators/event-validator";
 import {
@@ -22,12 +23,12 @@ export function nameParam(): ParamDef {
   return { name: "name", optional: false, default: null, validator: new TextValidator(128) };
 }
 
-export function eventsParam(): ParamDef {
+export function eventsParam(tree: EventConfigNode): ParamDef {
   return {
     name: "events",
     optional: false,
     default: null,
-    validator: new ArrayListValidator(new EventValidator(), MAX_EVENTS),
+    validator: new ArrayListValidator(new EventValidator(tree), MAX_EVENTS),
   };
 }
 

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { serverError } from "../http/appwrite-errors";
 import { jsonResponse, type ApiResponse } from "../http/http-io";
 import { applyResponseFormat, webhookModel } from "../http/response-models";
+import type { EventConfigNode } from "../appwrite-config/events-config";
 import type { Arguments, ParamDef } from "../http/param-binding";
 import { byteLength, mbStrlen, phpJsonEncode } from "../php/php-builtins";
 import type { Store, StoredProject, WebhookFields } from "../state/store";
@@ -24,6 +25,8 @@ export interface RouteContext {
 export interface ParamOptions {
   /** `_APP_ENV`, which decides whether the request-catcher hosts pass the URL rule. */
   readonly appEnv: string;
+  /** The events.php tree of the Appwrite release the emulator speaks. */
+  readonly events: EventConfigNode;
 }
 
 export interface RouteDefinition {

@@ -15,11 +15,11 @@ export const updateWebhook: RouteDefinition = {
   counterKey: "PUT /v1/webhooks/:id",
   scope: "webhooks.write",
   requestModel: "webhooks.update",
-  params: ({ appEnv }) => [
+  params: ({ appEnv, events }) => [
     webhookIdPathParam(),
     nameParam(),
     urlParam(appEnv),
-    eventsParam(),
+    eventsParam(events),
     ...optionalWebhookParams(),
   ],
   action({ store, project, format }, args) {

@@ -3,6 +3,7 @@
  * and the control API (control/control-api.ts) are both thin layers over this class, so they cannot
  * drift apart.
  */
+import { releaseRules, type ReleaseRules } from "../appwrite-config/releases";
 import { DEFAULT_KEY_SCOPES } from "../http/api-key-auth";
 import { Counters, RequestLog } from "../control/request-counters";
 import { DeliveryWorker } from "../delivery/delivery-worker";
@@ -22,6 +23,8 @@ import type {
 } from "../types";
 
 export interface Settings {
+  /** The rules of the Appwrite release the emulator speaks (`--appwrite`). */
+  appwrite: ReleaseRules;
   appEnv: string;
   latencyMs: number;
   maxBodyBytes: number;
@@ -45,12 +48,15 @@ export class EmulatorCore {
   private readonly initialRoutes: HostRoutes;
 
   constructor(options: EmulatorOptions = {}) {
+    const appwrite = releaseRules(options.appwrite);
     this.settings = {
+      appwrite,
       appEnv: options.appEnv ?? "production",
       latencyMs: options.latencyMs ?? 0,
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     };
     this.worker = new DeliveryWorker(this.store, {
+      rules: appwrite,
       timeoutMs: options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
       connectTimeoutMs: Math.min(
         options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,

@@ -11,7 +11,13 @@
  * Where PHP would look an attribute up under a missing action (it raises a TypeError there), the
  * emulator answers "not valid".
  */
-import { APPWRITE_EVENTS, childNode, hasKey, isResourceNode } from "../appwrite-config/events-config";
+import {
+  APPWRITE_EVENTS,
+  childNode,
+  hasKey,
+  isResourceNode,
+  type EventConfigNode,
+} from "../appwrite-config/events-config";
 import type { Validator } from "./validator";
 
 /** Event.php: names have 2 to 7 dot-separated segments. */
@@ -23,15 +29,18 @@ function present(segment: string | undefined): segment is string {
   return segment !== undefined && segment !== "" && segment !== "0";
 }
 
-/** True when Appwrite 1.9.6 accepts `value` in a webhook's `events`. */
-export function isAppwriteEvent(value: unknown): boolean {
+/**
+ * True when Appwrite accepts `value` in a webhook's `events`: 1.9.6's tree unless another
+ * release's is given (the rule itself is the same on main).
+ */
+export function isAppwriteEvent(value: unknown, tree: EventConfigNode = APPWRITE_EVENTS): boolean {
   if (typeof value !== "string") return false;
   const segments = value.split(".");
   const count = segments.length;
   if (count < MIN_SEGMENTS || count > MAX_SEGMENTS) return false;
 
   const [type, id, third, fourth, fifth, sixth, seventh] = segments;
-  const typeNode = childNode(APPWRITE_EVENTS, type);
+  const typeNode = childNode(tree, type);
   // A child resource follows `type.ID` when both the type and the third segment are resources.
   const subNode = count > 3 && isResourceNode(typeNode) ? childNode(typeNode, third) : undefined;
   const hasSub = isResourceNode(subNode);
@@ -50,7 +59,7 @@ export function isAppwriteEvent(value: unknown): boolean {
     attribute = count === 6 ? sixth : undefined;
   }
 
-  if (!hasKey(APPWRITE_EVENTS, type)) return false;
+  if (!hasKey(tree, type)) return false;
   // Actions of a child resource's names are looked up under the child (sub-sub names included).
   const actionOwner = hasSub ? subNode : typeNode;
   if (present(action) && !hasKey(actionOwner, action)) return false;
@@ -66,7 +75,9 @@ export function isAppwriteEvent(value: unknown): boolean {
 export class EventValidator implements Validator {
   readonly description = "Event is not valid.";
 
+  constructor(private readonly tree: EventConfigNode = APPWRITE_EVENTS) {}
+
   isValid(value: unknown): boolean {
-    return isAppwriteEvent(value);
+    return isAppwriteEvent(value, this.tree);
   }
 }
