@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { startEmulator } from "../../emulator";
 import catalog from "../../provider/lifecycle/appwrite-events-1.9.6.json";
+import { check } from "../../provider/lifecycle/check";
+import { create } from "../../provider/lifecycle/create";
 import { isValidEvent, suggestEvent } from "../../provider/lifecycle/events";
+import { API_KEY, PROJECT, baseArgs, checkedInputs } from "./fixtures";
 
 describe("Appwrite 1.9.6 event validator", () => {
   it("accepts every pattern the 1.9.6 tree describes as subscribable", () => {
@@ -49,5 +53,32 @@ describe("Appwrite 1.9.6 event validator", () => {
 
   it("suggests a near pattern for a typo", () => {
     expect(suggestEvent("users.*.creat")).toBe("users.*.create");
+  });
+});
+
+describe('eventValidation: "main" against a server built from Appwrite\'s main branch', () => {
+  const MAIN_ONLY = ["tablesdb.*.tables.*.rows.*.create", "users.*.update.phone"];
+
+  it("creates a webhook on the newer events that 1.9.6's rule refuses at check, before any request", async () => {
+    const emulator = await startEmulator({
+      appwrite: "next",
+      projects: [{ id: PROJECT, keys: [{ key: API_KEY }] }],
+    });
+    try {
+      const refused = check(
+        {},
+        { ...baseArgs, endpoint: emulator.endpoint, projectId: PROJECT, apiKey: API_KEY, events: MAIN_ONLY },
+      );
+      expect(refused.failures.map((failure) => failure.property)).toEqual(["events", "events"]);
+      expect(emulator.counters().total).toBe(0);
+
+      const created = await create(
+        checkedInputs(emulator.endpoint, { events: MAIN_ONLY, eventValidation: "main" }),
+      );
+      expect(created.outs.events).toEqual(MAIN_ONLY);
+      expect(emulator.webhooks(PROJECT).map((webhook) => webhook.events)).toEqual([MAIN_ONLY]);
+    } finally {
+      await emulator.close();
+    }
   });
 });
