@@ -1,16 +1,17 @@
 /**
  * GitOps on the real engine: export of a live project (paging), the exported file applied to a
- * second server (round trip), adoption of existing webhooks, and cloning with each secret policy.
+ * second server (round trip), adoption of existing webhooks, cloning with each secret policy, and
+ * the Appwrite CLI's appwrite.config.json from validate through up to export.
  */
 import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { request } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { startEmulator, type Emulator } from "../../emulator";
-import { REPO_ROOT, openStack, provisionEngine, type StackFixture } from "../support/engine";
+import { REPO_ROOT, openStack, provisionEngine, upWithPreview, type StackFixture } from "../support/engine";
 import { BAD_DECLARATION, startReceiver, type Receiver } from "../provider/fixtures";
 import { cli } from "./reliability/support";
 import { quiet, signature } from "./fixture";
@@ -26,7 +27,7 @@ const stacks: StackFixture[] = [];
 beforeAll(async () => {
   await provisionEngine();
   emulator = await startEmulator({
-    projects: ["source", "adopt", "staging", "prod", "shop-dev", "shop-prod", "restore"].map((id) => ({
+    projects: ["source", "adopt", "staging", "prod", "shop-dev", "shop-prod", "restore", "cli"].map((id) => ({
       id,
       keys: [{ key: `${KEY}-${id}` }],
     })),
@@ -71,18 +72,19 @@ async function declaredStack(
   project: string,
   file: string,
   secretConfig: Record<string, string> = {},
+  fileName = "webhooks.yaml",
 ) {
   const fixture = await openStack({
     program: "test/e2e/programs/declared",
     config: {
       "appwrite:endpoint": target.endpoint,
       "appwrite:projectId": project,
-      "e2e:file": "webhooks.yaml",
+      "e2e:file": fileName,
     },
     secretConfig: { "appwrite:apiKey": `${KEY}-${project}`, ...secretConfig },
   });
   stacks.push(fixture);
-  writeFileSync(join(fixture.workDir, "webhooks.yaml"), file);
+  writeFileSync(join(fixture.workDir, fileName), file);
   return fixture;
 }
 
@@ -302,6 +304,86 @@ ${["legacy-a", "legacy-b", "legacy-c"]
     // The set's up lists the project after its writes and names what no entry declares.
     expect(printed).toMatch(/console-made/);
     emulator.deleteWebhook("console-made");
+  });
+
+  it("appwrite.config.json with 5 webhooks: validate, defineWebhooks, up, and export --format appwrite-cli gives the file back byte for byte", async () => {
+    // Written as `appwrite pull webhooks` writes it (test/provider/appwrite-cli-file.test.ts checks
+    // it against the CLI's source; the CLI of that version cannot run here, see there).
+    const original = readFileSync(join(REPO_ROOT, "test/e2e/fixtures/appwrite.config.json"), "utf8");
+    type CliEntry = {
+      $id: string;
+      name: string;
+      url: string;
+      events: string[];
+      enabled: boolean;
+      tls: boolean;
+    };
+    const declared = (JSON.parse(original) as { webhooks: CliEntry[] }).webhooks;
+    // One webhook was already pushed by the CLI (no auth fields): the first up takes it over.
+    const pushed = declared[0]!;
+    await post(emulator, "cli", { webhookId: pushed.$id, ...pushed, $id: undefined });
+    const fixture = await declaredStack(emulator, "cli", original, {}, "appwrite.config.json");
+    const bin = join(REPO_ROOT, "dist/cli/index.js");
+    const env = { ...process.env, APPWRITE_API_KEY: `${KEY}-cli` };
+    const exportArgs = [
+      "export",
+      "--format",
+      "appwrite-cli",
+      "--endpoint",
+      emulator.endpoint,
+      "--project",
+      "cli",
+    ];
+
+    const validated = await run(NODE, [bin, "validate", "appwrite.config.json"], { cwd: fixture.workDir });
+    expect(validated.stderr).toBe(
+      "appwrite.config.json: 5 webhooks (the Appwrite CLI's webhooks array), valid\n",
+    );
+
+    const { summary } = await upWithPreview(fixture.stack);
+    expect(summary.resourceChanges).toEqual({ create: 6 });
+    const live = emulator.webhooks("cli");
+    const byId = <T extends { $id: string }>(list: T[]) =>
+      [...list].sort((a, b) => a.$id.localeCompare(b.$id));
+    expect(
+      byId(live).map((w) => ({
+        $id: w.$id,
+        name: w.name,
+        url: w.url,
+        events: w.events,
+        enabled: w.enabled,
+        tls: w.tls,
+      })),
+    ).toEqual(byId(declared));
+    // No key in the file: Appwrite generated each one, and the stack holds it as a secret.
+    const secrets = (await fixture.stack.outputs()).secrets;
+    expect(secrets?.secret).toBe(true);
+    for (const webhook of live)
+      expect((secrets?.value as Record<string, string>)[webhook.$id]).toBe(webhook.secret);
+
+    // Into a stale copy (an entry renamed, one missing): only the webhooks change, back to the
+    // original, byte for byte; the rest of the file (projectId, buckets, teams, topics) stays.
+    const stalePath = join(fixture.workDir, "stale", "appwrite.config.json");
+    const stale = {
+      ...JSON.parse(original),
+      webhooks: declared.slice(0, 4).map((w) => ({ ...w, name: `${w.name} (old)` })),
+    };
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(dirname(stalePath));
+    writeFileSync(stalePath, JSON.stringify(stale, null, 4));
+    await run(NODE, [bin, ...exportArgs, "--out", stalePath], { cwd: fixture.workDir, env });
+    expect(readFileSync(stalePath, "utf8")).toBe(original);
+
+    // Without a file: the same webhooks, for a new appwrite.config.json.
+    const fresh = await run(NODE, [bin, ...exportArgs], { cwd: fixture.workDir, env });
+    const written = JSON.parse(fresh.stdout) as { projectId: string; webhooks: CliEntry[] };
+    expect(written.projectId).toBe("cli");
+    expect(byId(written.webhooks)).toEqual(byId(declared));
+
+    // Destroy is covered elsewhere: an engine run saved, the project emptied by hand.
+    stacks.splice(stacks.indexOf(fixture), 1);
+    fixture.discard();
+    for (const webhook of live) emulator.deleteWebhook(webhook.$id);
   });
 
   it("a bad webhooks.yaml fails the preview with every problem at once and no stack trace", async () => {
