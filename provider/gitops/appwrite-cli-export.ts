@@ -74,6 +74,13 @@ export function writeAppwriteCliWebhooks(
   if (errors.length > 0 || root?.type !== "object") {
     throw new AppwriteCliFileError("the existing file is not a JSON object, as the Appwrite CLI writes it");
   }
+  const keys = new Set(root.children?.map((property) => property.children?.[0]?.value as unknown));
+  if (keys.has("version") && !keys.has("projectId")) {
+    // Our own declaration file in JSON: its webhooks have another shape, so it is not overwritten.
+    throw new AppwriteCliFileError(
+      "the existing file is a declaration file of this package (it has a version and no projectId); export it without --format",
+    );
+  }
   const eol = existing.includes("\r\n") ? "\r\n" : "\n";
   const indent = propertyIndent(existing, root.children?.[0]?.offset) ?? CLI_INDENT;
   const formattingOptions = {

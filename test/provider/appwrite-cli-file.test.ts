@@ -236,5 +236,8 @@ describe("writing the CLI's file", () => {
 
   it("refuses a file that is not a JSON object before writing anything", () => {
     expect(() => writeAppwriteCliWebhooks("version: 1\n", entries, PROJECT)).toThrow(/not a JSON object/);
+    expect(() => writeAppwriteCliWebhooks('{"version": 1, "webhooks": []}', entries, PROJECT)).toThrow(
+      /a declaration file of this package/,
+    );
   });
 });
