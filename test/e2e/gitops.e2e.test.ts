@@ -73,19 +73,18 @@ async function declaredStack(
   project: string,
   file: string,
   secretConfig: Record<string, string> = {},
-  fileName = "webhooks.yaml",
 ) {
   const fixture = await openStack({
     program: "test/e2e/programs/declared",
     config: {
       "appwrite:endpoint": target.endpoint,
       "appwrite:projectId": project,
-      "e2e:file": fileName,
+      "e2e:file": "webhooks.yaml",
     },
     secretConfig: { "appwrite:apiKey": `${KEY}-${project}`, ...secretConfig },
   });
   stacks.push(fixture);
-  writeFileSync(join(fixture.workDir, fileName), file);
+  writeFileSync(join(fixture.workDir, "webhooks.yaml"), file);
   return fixture;
 }
 
