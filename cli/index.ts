@@ -7,7 +7,7 @@
  *   emulator                     the local Appwrite webhooks server (emulator/)
  */
 const USAGE = `usage: pulumi-appwrite-webhooks <command> [options]
-  export     write a live project's webhooks as a declaration file
+  export     write a live project's webhooks as a declaration file (or into appwrite.config.json)
   schema     print the JSON Schema of the declaration file
   validate   check a declaration file
   emulator   run the local Appwrite webhooks server, 1.9.6 or next (--help for its options)`;

@@ -1,11 +1,12 @@
 /**
  * The declaration-file commands of `pulumi-appwrite-webhooks` (dispatched by cli/index.ts):
  *   export --endpoint <url> --project <id> [--out webhooks.yaml]   the live project as a declaration file
+ *     [--format appwrite-cli --out appwrite.config.json]           … or as the Appwrite CLI's webhooks array
  *   schema [--out webhooks.schema.json]                            the JSON Schema of the file
  *   validate <file>                                                check a declaration file
  * The API key is read from APPWRITE_API_KEY (never a flag: flags end up in shell history and CI logs).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { AppwriteClient } from "../appwrite/client";
@@ -13,10 +14,13 @@ import { MissingConnectionSettingError, resolveConnection, type Connection } fro
 import { endpointSchema } from "../lifecycle/schema";
 import { checkDeclaration, declarationJsonSchemaText, readDeclarationFile } from "./declaration";
 import { exportProject } from "./export";
+import { AppwriteCliFileError, exportAppwriteCli } from "./appwrite-cli-export";
 
 /** Each command's usage line: printed by `<command> --help`, and all of them after a mistake. */
 const COMMAND_USAGE: Record<string, string> = {
   export: `pulumi-appwrite-webhooks export --endpoint <https://…/v1> --project <id> [--out webhooks.yaml]
+      [--format yaml|appwrite-cli]  (appwrite-cli: the webhooks array of appwrite.config.json; an existing
+      --out file keeps everything else)
       (API key from APPWRITE_API_KEY; endpoint and project also from APPWRITE_ENDPOINT, APPWRITE_PROJECT_ID)`,
   schema: "pulumi-appwrite-webhooks schema [--out <file>]",
   validate: "pulumi-appwrite-webhooks validate <file> [--var name=value …]",
@@ -73,6 +77,33 @@ function exportConnection(endpoint: string | undefined, projectId: string | unde
   return connection;
 }
 
+/**
+ * The Appwrite CLI's file: into an existing --out file, only its webhooks change. Basic auth has
+ * no place in that file, so the webhooks that have it are named on stderr.
+ */
+async function exportToAppwriteCli(connection: Connection, out: string | undefined): Promise<number> {
+  const existing = out !== undefined && existsSync(out) ? readFileSync(out, "utf8") : undefined;
+  let result;
+  try {
+    result = await exportAppwriteCli(new AppwriteClient(connection), connection.endpoint, existing);
+  } catch (error) {
+    if (!(error instanceof AppwriteCliFileError)) throw error;
+    throw new Error(`export --out ${out}: ${error.message}`, { cause: error });
+  }
+  write(out, result.text);
+  process.stderr.write(
+    `exported ${result.count} webhooks of project ${connection.projectId} as the Appwrite CLI's webhooks array` +
+      (out ? ` to ${out}` : "") +
+      "\n",
+  );
+  if (result.withAuth.length > 0) {
+    process.stderr.write(
+      `basic auth left out (the Appwrite CLI's file has no field for it, and \`appwrite push webhooks\` clears it): ${result.withAuth.join(", ")}\n`,
+    );
+  }
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
@@ -82,6 +113,7 @@ export async function main(argv: string[]): Promise<number> {
       endpoint: { type: "string" },
       project: { type: "string" },
       out: { type: "string" },
+      format: { type: "string" },
       var: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
@@ -92,7 +124,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case "export": {
+      const format = values.format ?? "yaml";
+      if (format !== "yaml" && format !== "appwrite-cli") {
+        throw new Error(`export --format ${format}: expected yaml (the default) or appwrite-cli`);
+      }
       const connection = exportConnection(values.endpoint, values.project);
+      if (format === "appwrite-cli") return exportToAppwriteCli(connection, values.out);
       const result = await exportProject(new AppwriteClient(connection), connection.endpoint);
       write(values.out, result.yaml);
       process.stderr.write(
@@ -111,7 +148,8 @@ export async function main(argv: string[]): Promise<number> {
       const variables = templateVariables(values.var ?? []);
       // Every problem of the file in one pass: syntax, schema, variables and the resource's rules.
       const parsed = checkDeclaration(readDeclarationFile(file), file, (name) => variables[name]);
-      process.stderr.write(`${file}: ${parsed.declaration.webhooks.length} webhooks, valid\n`);
+      const format = parsed.format === "appwrite-cli" ? " (the Appwrite CLI's webhooks array)" : "";
+      process.stderr.write(`${file}: ${parsed.declaration.webhooks.length} webhooks${format}, valid\n`);
       return 0;
     }
   }

@@ -32,6 +32,8 @@ export interface ParsedDeclaration {
   declaration: Declaration;
   locate: Locate;
   source: string;
+  /** The Appwrite CLI's file (./appwrite-cli-file): its strings are literal, with no `${variable}`. */
+  format?: "appwrite-cli";
 }
 
 /**

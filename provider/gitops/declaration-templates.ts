@@ -28,7 +28,7 @@ export function renderDeclaration(
   const context: RenderContext = {
     variables: parsed.declaration.variables,
     locate: parsed.locate,
-    lookup,
+    lookup: parsed.format === "appwrite-cli" ? keepLiteral : lookup,
     problems: [],
   };
   const rendered = parsed.declaration.webhooks.map((webhook, index) =>
@@ -37,6 +37,12 @@ export function renderDeclaration(
   if (context.problems.length > 0) throw new DeclarationError(parsed.source, context.problems);
   return rendered;
 }
+
+/**
+ * The lookup of a file without templates (the Appwrite CLI's): each `${variable}` stands for
+ * itself, as `appwrite push` sends it.
+ */
+export const keepLiteral = (variable: string): string => `\${${variable}}`;
 
 export function renderWebhook<T extends Partial<DeclaredWebhook>>(
   webhook: T,

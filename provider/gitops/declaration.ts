@@ -20,7 +20,13 @@ import {
   type Declaration,
   type DeclaredWebhook,
 } from "./declaration-schema";
-import { renderWebhook } from "./declaration-templates";
+import { keepLiteral, renderWebhook } from "./declaration-templates";
+import {
+  appwriteCliAsDeclaration,
+  appwriteCliLocate,
+  appwriteCliShapeProblems,
+  isAppwriteCliFile,
+} from "./appwrite-cli-file";
 
 export * from "./declaration-schema";
 export {
@@ -47,7 +53,7 @@ function schemaProblems(content: unknown, locate: Locate): { declaration?: Decla
       }),
     };
   }
-  const duplicates = findDuplicateIds(result.data.webhooks);
+  const duplicates = findDuplicateIds(result.data.webhooks.map((webhook) => webhook.id));
   return {
     declaration: result.data,
     problems: duplicates.map(([id, index]) => `${locate(["webhooks", index, "id"])}: duplicate id "${id}"`),
@@ -57,6 +63,7 @@ function schemaProblems(content: unknown, locate: Locate): { declaration?: Decla
 /** Parses YAML or JSON text (JSON is YAML) and validates its shape. */
 export function parseDeclaration(text: string, source = "webhooks.yaml"): ParsedDeclaration {
   const { content, locate } = readDocument(text, source);
+  if (isAppwriteCliFile(source, content)) return checkAppwriteCli(content, locate, source);
   const { declaration, problems } = schemaProblems(content, locate);
   if (!declaration || problems.length > 0) throw new DeclarationError(source, problems);
   return { declaration, locate, source };
@@ -81,10 +88,46 @@ export function checkDeclaration(
   adjust?: AdjustWebhook,
 ): ParsedDeclaration {
   const { content, locate } = readDocument(text, source);
+  if (isAppwriteCliFile(source, content)) return checkAppwriteCli(content, locate, source, adjust);
   const { declaration, problems } = schemaProblems(content, locate);
   problems.push(...entryProblems(content, locate, lookup, adjust));
   if (!declaration || problems.length > 0) throw new DeclarationError(source, problems);
   return { declaration, locate, source };
+}
+
+/**
+ * The same one pass for the Appwrite CLI's file (./appwrite-cli-file): its `webhooks` array
+ * against the CLI's own shape, then, as the declaration it maps to, duplicate IDs and the
+ * resource's rules; its strings are taken literally. Messages name the CLI's fields (`$id`).
+ */
+function checkAppwriteCli(
+  content: unknown,
+  fileLocate: Locate,
+  source: string,
+  adjust?: AdjustWebhook,
+): ParsedDeclaration {
+  const locate = appwriteCliLocate(fileLocate);
+  const problems = appwriteCliShapeProblems(content, fileLocate);
+  const mapped = appwriteCliAsDeclaration(content);
+  const parsed = declarationSchema.safeParse(mapped);
+  // Our rules on the values the CLI's shape lets through (the ID's characters, an empty event
+  // list); a field the CLI's shape refused is reported once, above.
+  for (const issue of parsed.error?.issues ?? []) {
+    const [, index, field] = issue.path;
+    const entry = typeof index === "number" ? mapped.webhooks[index] : undefined;
+    if (typeof field === "string" && entry && field in entry) {
+      problems.push(`${locate(issue.path)}: ${issue.message}`);
+    }
+  }
+  const ids = mapped.webhooks.map((entry) => entry.id).filter((id): id is string => typeof id === "string");
+  problems.push(
+    ...findDuplicateIds(ids).map(
+      ([id, index]) => `${locate(["webhooks", index, "id"])}: duplicate id "${id}"`,
+    ),
+  );
+  problems.push(...entryProblems(mapped, locate, keepLiteral, adjust));
+  if (!parsed.success || problems.length > 0) throw new DeclarationError(source, problems);
+  return { declaration: parsed.data, locate, source, format: "appwrite-cli" };
 }
 
 /** The same one pass for a declaration already parsed (so its schema holds): variables and rules. */
@@ -93,7 +136,12 @@ export function checkParsed(
   lookup: (variable: string) => string | undefined,
   adjust?: AdjustWebhook,
 ): void {
-  const problems = entryProblems(parsed.declaration, parsed.locate, lookup, adjust);
+  const problems = entryProblems(
+    parsed.declaration,
+    parsed.locate,
+    parsed.format === "appwrite-cli" ? keepLiteral : lookup,
+    adjust,
+  );
   if (problems.length > 0) throw new DeclarationError(parsed.source, problems);
 }
 
@@ -141,12 +189,12 @@ function usableFields(entry: unknown): Partial<DeclaredWebhook> {
   return fields as Partial<DeclaredWebhook>;
 }
 
-function findDuplicateIds(webhooks: DeclaredWebhook[]): Array<[string, number]> {
+function findDuplicateIds(ids: string[]): Array<[string, number]> {
   const seen = new Set<string>();
   const duplicates: Array<[string, number]> = [];
-  webhooks.forEach((webhook, index) => {
-    if (seen.has(webhook.id)) duplicates.push([webhook.id, index]);
-    seen.add(webhook.id);
+  ids.forEach((id, index) => {
+    if (seen.has(id)) duplicates.push([id, index]);
+    seen.add(id);
   });
   return duplicates;
 }

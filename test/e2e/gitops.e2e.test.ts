@@ -1,16 +1,18 @@
 /**
  * GitOps on the real engine: export of a live project (paging), the exported file applied to a
- * second server (round trip), adoption of existing webhooks, and cloning with each secret policy.
+ * second server (round trip), adoption of existing webhooks, cloning with each secret policy, and
+ * the Appwrite CLI's appwrite.config.json from validate through up to export.
  */
 import { execFile } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { request } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { startEmulator, type Emulator } from "../../emulator";
 import { REPO_ROOT, openStack, provisionEngine, type StackFixture } from "../support/engine";
+import { commandLines, snippet } from "../docs/snippets";
 import { BAD_DECLARATION, startReceiver, type Receiver } from "../provider/fixtures";
 import { cli } from "./reliability/support";
 import { quiet, signature } from "./fixture";
@@ -26,7 +28,7 @@ const stacks: StackFixture[] = [];
 beforeAll(async () => {
   await provisionEngine();
   emulator = await startEmulator({
-    projects: ["source", "adopt", "staging", "prod", "shop-dev", "shop-prod", "restore"].map((id) => ({
+    projects: ["source", "adopt", "staging", "prod", "shop-dev", "shop-prod", "restore", "cli"].map((id) => ({
       id,
       keys: [{ key: `${KEY}-${id}` }],
     })),
@@ -302,6 +304,115 @@ ${["legacy-a", "legacy-b", "legacy-c"]
     // The set's up lists the project after its writes and names what no entry declares.
     expect(printed).toMatch(/console-made/);
     emulator.deleteWebhook("console-made");
+  });
+
+  it("appwrite.config.json with 5 webhooks, by docs/gitops.md's program and commands: validate, up, export, byte for byte", async () => {
+    // Written as `appwrite pull webhooks` writes it (test/provider/appwrite-cli-file.test.ts checks
+    // it against the CLI's source; the CLI of that version cannot run here, see there).
+    const original = readFileSync(join(REPO_ROOT, "test/e2e/fixtures/appwrite.config.json"), "utf8");
+    type CliEntry = {
+      $id: string;
+      name: string;
+      url: string;
+      events: string[];
+      enabled: boolean;
+      tls: boolean;
+    };
+    const declared = (JSON.parse(original) as { webhooks: CliEntry[] }).webhooks;
+    // One webhook was already pushed by the CLI (no auth fields): the first up takes it over.
+    const { $id: pushedId, ...pushed } = declared[0]!;
+    await post(emulator, "cli", { webhookId: pushedId, ...pushed });
+    const connection = {
+      APPWRITE_ENDPOINT: emulator.endpoint,
+      APPWRITE_PROJECT_ID: "cli",
+      APPWRITE_API_KEY: `${KEY}-cli`,
+    };
+    const fixture = await openStack({
+      program: "test/e2e/programs/appwrite-cli",
+      config: { "appwrite:endpoint": emulator.endpoint, "appwrite:projectId": "cli" },
+      secretConfig: { "appwrite:apiKey": `${KEY}-cli` },
+      // `pulumi up` as the page writes it: no TTY here, so its confirmation is skipped by env.
+      env: { PULUMI_SKIP_CONFIRMATIONS: "true" },
+    });
+    stacks.push(fixture);
+    const file = join(fixture.workDir, "appwrite.config.json");
+    writeFileSync(file, original);
+
+    const engine = await provisionEngine();
+    const bin = join(REPO_ROOT, "dist/cli/index.js");
+    const ours = "npx pulumi-appwrite-webhooks ";
+    const steps = commandLines(snippet("appwrite-cli-to-pulumi").text);
+    expect(steps.map((line) => line.split(" ").slice(0, 3).join(" "))).toEqual([
+      "npx pulumi-appwrite-webhooks validate",
+      "pulumi up",
+      "npx pulumi-appwrite-webhooks export",
+    ]);
+    const outputs: string[] = [];
+    for (const line of steps) {
+      if (line.startsWith(ours)) {
+        const args = line.slice(ours.length).split(" ");
+        const ran = await run(NODE, [bin, ...args], {
+          cwd: fixture.workDir,
+          env: { ...process.env, ...connection },
+        });
+        outputs.push(ran.stderr);
+      } else {
+        const ran = await cli(engine, fixture, line.split(" ").slice(1));
+        expect(ran.code, `${line}\n${ran.stdout}\n${ran.stderr}`).toBe(0);
+        outputs.push(ran.stdout);
+      }
+    }
+    expect(outputs[0]).toBe("appwrite.config.json: 5 webhooks (the Appwrite CLI's webhooks array), valid\n");
+    // The up ran its preview first, then created the 5 webhooks (one of them taken over) and the stack.
+    expect(outputs[1]).toMatch(/Previewing update[\s\S]*Updating[\s\S]*6 created/);
+    const [summary] = await fixture.stack.history(1);
+    expect(summary?.resourceChanges).toEqual({ create: 6 });
+    const live = emulator.webhooks("cli");
+    const byId = <T extends { $id: string }>(list: T[]) =>
+      [...list].sort((a, b) => a.$id.localeCompare(b.$id));
+    expect(
+      byId(live).map((w) => ({
+        $id: w.$id,
+        name: w.name,
+        url: w.url,
+        events: w.events,
+        enabled: w.enabled,
+        tls: w.tls,
+      })),
+    ).toEqual(byId(declared));
+    // No key in the file: Appwrite generated each one, and the stack holds it as a secret.
+    const keys = (await fixture.stack.outputs()).signingKeys;
+    expect(keys?.secret).toBe(true);
+    for (const webhook of live)
+      expect((keys?.value as Record<string, string>)[webhook.$id]).toBe(webhook.secret);
+    // The export wrote the file back over itself: the same bytes.
+    expect(outputs[2]).toMatch(/exported 5 webhooks of project cli/);
+    expect(readFileSync(file, "utf8")).toBe(original);
+
+    // Into a stale copy (an entry renamed, one missing): only the webhooks change, back to the
+    // original, byte for byte; the rest of the file (projectId, buckets, teams, topics) stays.
+    const exportArgs = steps[2]!.slice(ours.length).split(" ").slice(0, -2);
+    const stalePath = join(fixture.workDir, "stale", "appwrite.config.json");
+    const stale = {
+      ...JSON.parse(original),
+      webhooks: declared.slice(0, 4).map((w) => ({ ...w, name: `${w.name} (old)` })),
+    };
+    mkdirSync(dirname(stalePath));
+    writeFileSync(stalePath, JSON.stringify(stale, null, 4));
+    const env = { ...process.env, ...connection };
+    await run(NODE, [bin, ...exportArgs, "--out", stalePath], { cwd: fixture.workDir, env });
+    expect(readFileSync(stalePath, "utf8")).toBe(original);
+
+    // Without a file: the same webhooks, for a new appwrite.config.json.
+    const fresh = await run(NODE, [bin, ...exportArgs], { cwd: fixture.workDir, env });
+    const written = JSON.parse(fresh.stdout) as { projectId: string; webhooks: CliEntry[] };
+    expect(written.projectId).toBe("cli");
+    expect(byId(written.webhooks)).toEqual(byId(declared));
+
+    // Destroy is covered elsewhere: an engine run saved, the project emptied by hand.
+    stacks.splice(stacks.indexOf(fixture), 1);
+    fixture.discard();
+    for (const webhook of live) emulator.deleteWebhook(webhook.$id);
   });
 
   it("a bad webhooks.yaml fails the preview with every problem at once and no stack trace", async () => {

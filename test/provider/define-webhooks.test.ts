@@ -72,6 +72,61 @@ describe("the args each entry declares", () => {
   });
 });
 
+describe("the Appwrite CLI's appwrite.config.json in a program", () => {
+  const cliFile = JSON.stringify(
+    {
+      projectId: "shop",
+      databases: [],
+      webhooks: [
+        { $id: "orders", name: "Orders", url: "https://hooks.example.com/o", events: ["users.*"], tls: true },
+        {
+          $id: "audit",
+          name: "Audit",
+          url: "https://hooks.example.com/a",
+          events: ["teams.*"],
+          enabled: false,
+        },
+      ],
+    },
+    null,
+    4,
+  );
+
+  it("one Webhook per entry: $id is the key and the webhookId, no auth, and a key Appwrite generates", async () => {
+    const file = join(dir, "appwrite.config.json");
+    writeFileSync(file, cliFile);
+    const webhooks = pkg.defineWebhooks(file, { namePrefix: "cli-" });
+    expect(Object.keys(webhooks)).toEqual(["orders", "audit"]);
+    await new Promise((resolve) => webhooks.audit?.urn.apply(resolve));
+    const orders = registered.get("cli-orders");
+    expect(orders).toMatchObject({ webhookId: "orders", enabled: true, tls: true, adopt: false });
+    // tls omitted: what `appwrite push` leaves it at, Appwrite's default.
+    expect(registered.get("cli-audit")).toMatchObject({ webhookId: "audit", enabled: false, tls: false });
+    for (const args of [orders, registered.get("cli-audit")]) {
+      expect(args?.authUsername).toBeUndefined();
+      expect(args?.secret).toBeUndefined();
+    }
+  });
+
+  it('as: "set" with an ID prefix: one WebhookSet whose entries are keyed by $id', async () => {
+    const file = join(dir, "appwrite.json");
+    writeFileSync(file, cliFile);
+    const set = pkg.defineWebhooks(file, { as: "set", name: "cli-set", idPrefix: "dev-" });
+    await new Promise((resolve) => set.urn.apply(resolve));
+    const entries = registered.get("cli-set")?.webhooks as Record<string, Record<string, unknown>>;
+    expect(Object.keys(entries).sort()).toEqual(["audit", "orders"]);
+    expect(entries.orders).toMatchObject({ webhookId: "dev-orders", tls: true });
+  });
+
+  it("an unknown field fails the program, naming the entry, the field and its line", () => {
+    const file = join(dir, "appwrite.config.json");
+    writeFileSync(file, cliFile.replace('"tls": true', '"tls": true, "authUsername": "u"'));
+    const error = thrown(() => pkg.defineWebhooks(file));
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(/webhooks\[0\]\.authUsername \(line 12\): unknown key "authUsername"/);
+  });
+});
+
 describe("a bad declaration file in a program", () => {
   it("defineWebhooks reports every problem at once, as a RunError (printed without a stack trace)", () => {
     const file = join(dir, "webhooks.yaml");

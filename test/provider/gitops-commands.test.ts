@@ -78,4 +78,26 @@ describe("pulumi-appwrite-webhooks export | validate | schema", () => {
     );
     expect((await cli("validate", file("small.yaml", valid + padding.slice(0, 4000)))).code).toBe(0);
   });
+
+  it("`validate` takes the Appwrite CLI's appwrite.config.json too, and names the entry and field of each problem", async () => {
+    const entry = { $id: "orders", name: "Orders", url: "https://hooks.example.com/o", events: ["users.*"] };
+    const good = file("appwrite.config.json", JSON.stringify({ projectId: "p", webhooks: [entry] }, null, 4));
+    const valid = await cli("validate", good);
+    expect(valid).toMatchObject({ code: 0 });
+    expect(valid.stderr).toBe(`${good}: 1 webhooks (the Appwrite CLI's webhooks array), valid\n`);
+    const bad = file(
+      "appwrite.json",
+      JSON.stringify({ projectId: "p", webhooks: [{ ...entry, authPassword: "pw-123456" }] }, null, 4),
+    );
+    const refused = await cli("validate", bad);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/webhooks\[0\]\.authPassword \(line 11\): unknown key "authPassword"/);
+    expect(refused.stderr).not.toContain("pw-123456");
+  });
+
+  it("`export --format` takes yaml or appwrite-cli and names them otherwise, before any request", async () => {
+    const result = await cli("export", "--format", "json", "--endpoint", "https://a.example.com/v1");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("export --format json: expected yaml (the default) or appwrite-cli\n");
+  });
 });
