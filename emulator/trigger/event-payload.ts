@@ -132,9 +132,11 @@ function outputOf(
   const output: Record<string, unknown> = {};
   // A deployment's `resourceType` is the kind of resource it belongs to (`functions`, `sites`).
   const deployed = parents.find((resource) => PARENT_ID_FIELDS.resourceId?.includes(resource.name));
+  // Attributes and columns have no `$id`: their `key` is what the event's ID names.
+  const identity = model.rules.some((rule) => rule.field === "$id") ? "$id" : "key";
   for (const rule of model.rules) {
     const parent = parents.find((resource) => PARENT_ID_FIELDS[rule.field]?.includes(resource.name));
-    if (rule.field === "$id" && own) output[rule.field] = own.id;
+    if (rule.field === identity && own) output[rule.field] = own.id;
     else if (parent) output[rule.field] = parent.id;
     else if (rule.field === "resourceType" && deployed) output[rule.field] = deployed.name;
     else if (rule.type === "datetime" && !rule.array && rule.example !== "") output[rule.field] = now;
