@@ -50,9 +50,19 @@ export interface TriggeredEvent {
   resources: EventResource[];
   action: string;
   attribute: string | undefined;
-  /** The response model of the deepest resource (`$model` in events.php). */
+  /** The payload's response model: the resource's, or the route's answer where that differs. */
   model: string;
+  /** The response model of the deepest resource (`$model` in events.php). */
+  resourceModel: string;
 }
+
+/**
+ * The one place where the route's answer, which Appwrite queues as the payload, is not the
+ * resource's `$model`: `users.[userId].update.prefs` (app/controllers/api/users.php at 1.9.6) and
+ * `teams.[teamId].update.prefs` (src/Appwrite/Platform/Modules/Teams/Http/Preferences/Update.php)
+ * answer with the preferences alone.
+ */
+const PREFS_MODEL = "preferences";
 
 /** An event name that Appwrite would not fire as it is, with the reason and an example of one it would. */
 export class EventNameError extends Error {}
@@ -82,21 +92,29 @@ export function readTriggeredEvent(name: string): TriggeredEvent {
     at += 2;
   }
   const action = segments[at];
-  const model = owner?.["$model"];
-  if (owner === undefined || action === undefined || typeof model !== "string" || at + 2 < segments.length) {
+  const attribute = segments[at + 1];
+  const resourceModel = owner?.["$model"];
+  if (
+    owner === undefined ||
+    action === undefined ||
+    typeof resourceModel !== "string" ||
+    at + 2 < segments.length
+  ) {
     throw new EventNameError(
       `"${name}" names no action: Appwrite fires events for an action on a resource, for example ${segments.slice(0, 2).join(".")}.create`,
     );
   }
-  if (!MODELS[model]) throw new EventNameError(`"${name}": no response model "${model}" is known`);
+  const model = attribute === "prefs" ? PREFS_MODEL : resourceModel;
+  if (!MODELS[model] || !MODELS[resourceModel])
+    throw new EventNameError(`"${name}": no response model "${model}" is known`);
   const parts = resources.flatMap((resource) => [resource.name, resource.id]);
-  const attribute = segments[at + 1];
   return {
     event: [...parts, action, ...(attribute === undefined ? [] : [attribute])].join("."),
     resources,
     action,
     attribute,
     model,
+    resourceModel,
   };
 }
 
@@ -156,6 +174,12 @@ export function eventPayload(
   extra: Readonly<Record<string, unknown>> = {},
   now: string = appwriteTimestamp(),
 ): Record<string, unknown> {
+  if (event.model === PREFS_MODEL) {
+    // Preferences are free-form (an `Any` model without rules): the example the resource's own
+    // `prefs` rule gives is the realistic one.
+    const rule = MODELS[event.resourceModel]?.rules.find((r) => r.type === PREFS_MODEL);
+    return { ...(structuredClone(rule?.example) as Record<string, unknown>), ...extra };
+  }
   const model = MODELS[event.model] as ResponseModel;
   const own = event.resources.at(-1);
   return { ...outputOf(model, own, event.resources.slice(0, -1), now), ...extra };

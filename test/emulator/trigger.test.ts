@@ -166,6 +166,14 @@ describe("a triggered event's payload", () => {
     });
   });
 
+  it("of a prefs update is the preferences alone, as the 1.9.6 routes answer them", () => {
+    for (const event of ["users.u1.update.prefs", "teams.t1.update.prefs"]) {
+      const triggered = readTriggeredEvent(event);
+      expect(triggered.model, event).toBe("preferences");
+      expect(eventPayload(triggered, {}, NOW), event).toEqual({ theme: "pink", timezone: "UTC" });
+    }
+  });
+
   it("refuses an event Appwrite 1.9.6 refuses, and one without an action", () => {
     expect(() => readTriggeredEvent("users.*.explode")).toThrow(EventNameError);
     expect(() => readTriggeredEvent("tablesdb.*.tables.*.rows.*.create")).toThrow(
