@@ -98,7 +98,11 @@ export function readTriggeredEvent(name: string): TriggeredEvent {
     owner === undefined ||
     action === undefined ||
     typeof resourceModel !== "string" ||
-    at + 2 < segments.length
+    at + 2 < segments.length ||
+    // The validator takes any key of a node as an action (`users.*.sessions.*`, `users.*.$model`);
+    // Appwrite fires only real ones.
+    action.startsWith("$") ||
+    isResourceNode(childNode(node, action))
   ) {
     throw new EventNameError(
       `"${name}" names no action: Appwrite fires events for an action on a resource, for example ${segments.slice(0, 2).join(".")}.create`,
