@@ -50,6 +50,8 @@ const RUNNERS: Record<string, ExecutedBy | ExecutedHere> = {
   "plugin-install": { test: "test/e2e/plugin-install.e2e.test.ts" },
   "webhook-set-migration": { test: "test/e2e/webhook-set-migration.e2e.test.ts" },
   "appwrite-cli-to-pulumi": { test: "test/e2e/gitops.e2e.test.ts" },
+  "trigger-stack": { test: "test/e2e/receiver-outputs.e2e.test.ts" },
+  "trigger-env": { test: "test/e2e/receiver-outputs.e2e.test.ts" },
   // The tests cannot run themselves: CI runs exactly the README's commands (see .ci/run).
   "repo-test": { here: ciRunsTheReadmeCommands },
 };

@@ -5,10 +5,11 @@
  * command reads them as JSON, so the receiver holds no previous key and a delivery signed with
  * the key `null` is a plain mismatch. After a rotation, a delivery signed with the old key is
  * accepted as the previous one. Deliveries are the emulator's own, to the receiver the command
- * started.
+ * started. docs/receiving.md's `trigger` commands run here too, against that receiver: one reads
+ * the key from the stack's state, one from the variable the command sets from the stack output.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, symlinkSync } from "node:fs";
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snippet, startDocumentedServer } from "../docs/snippets";
@@ -76,6 +77,8 @@ beforeAll(async () => {
   world = await startWorld();
   fixture = await openStack({
     program: "examples/quickstart",
+    // The stack name docs/receiving.md's `trigger --stack dev` names.
+    stackName: "dev",
     config: { "appwrite:endpoint": world.emulator.endpoint, "appwrite:projectId": PROJECT },
     secretConfig: { "appwrite:apiKey": API_KEY },
   });
@@ -83,6 +86,14 @@ beforeAll(async () => {
   // install this checkout there as npm would link it.
   mkdirSync(join(fixture.workDir, "node_modules"));
   symlinkSync(REPO_ROOT, join(fixture.workDir, "node_modules", "pulumi-appwrite-webhooks"));
+  // And its command, as npm links a package's `bin` (npx runs it from node_modules/.bin).
+  const command = join(fixture.workDir, "node_modules", ".bin", "pulumi-appwrite-webhooks");
+  mkdirSync(join(fixture.workDir, "node_modules", ".bin"));
+  writeFileSync(
+    command,
+    `#!/bin/sh\nexec node ${JSON.stringify(join(REPO_ROOT, "dist/cli/index.js"))} "$@"\n`,
+  );
+  chmodSync(command, 0o755);
   // The README's command runs examples/receiver/index.ts from the folder it is typed in.
   symlinkSync(join(REPO_ROOT, "examples"), join(fixture.workDir, "examples"));
 });
@@ -110,6 +121,41 @@ describe("the receiver README's command with the real pulumi", () => {
       });
       await expect.poll(receiver.output).toMatch(/verified webhook=\S+ .*key=current/);
       await expect.poll(receiver.output).toMatch(/rejected 401 invalid_signature \(mismatch\)/);
+
+      // docs/receiving.md's `trigger` commands, to this receiver's port instead of 8080.
+      // The key and ID as Appwrite (here the emulator) holds them, without another `pulumi` call.
+      const stored = world.emulator.webhooks(PROJECT).find((webhook) => webhook.url === WEBHOOK_URL);
+      const { secret, $id: webhookId } = stored ?? { secret: "?", $id: "?" };
+      for (const [block, id, event] of [
+        [
+          snippet("trigger-stack").text,
+          "trigger-stack",
+          "databases\\.\\w+\\.collections\\.\\w+\\.documents\\.\\w+\\.create \\(document, 42",
+        ],
+        [snippet("trigger-env").text, "trigger-env", "users\\.\\w+\\.create \\(user, 4"],
+      ] as const) {
+        expect(block).toContain("http://127.0.0.1:8080");
+        const ran = await sh(block.replace("http://127.0.0.1:8080", receiver.origin));
+        // stderr is not asserted empty: npx's shell may print the machine's own startup noise there.
+        expect({ id, code: ran.code }, ran.stderr).toEqual({ id, code: 0 });
+        expect(ran.stderr).not.toContain(secret);
+        expect(ran.stdout).toMatch(
+          new RegExp(
+            `^${event} event names\\) -> https://hooks\\.example\\.com/appwrite/orders\\n200 \\{"received":true\\}\\n$`,
+          ),
+        );
+        expect(ran.stdout).not.toContain(secret);
+      }
+      // The stack's webhook ID and project reach the receiver, which verified both with the current key.
+      await expect
+        .poll(receiver.output)
+        .toMatch(
+          new RegExp(`verified webhook=${webhookId} project=${PROJECT} key=current .*events=databases\\.`),
+        );
+      await expect
+        .poll(receiver.output)
+        .toMatch(/verified webhook=\w+ project=test-project key=current .*events=users\./);
+      expect(receiver.output()).not.toContain(secret);
     } finally {
       receiver.stop();
     }

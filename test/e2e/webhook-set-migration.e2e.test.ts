@@ -2,13 +2,14 @@
  * The move from one resource per webhook to a WebhookSet, as docs/webhook-set.md writes it: its
  * commands run one by one on examples/gitops with 20 webhooks, and afterwards the same 20
  * webhooks serve (0 deleted, 0 recreated: same IDs, same creation times), the stack holds one
- * set, and every key in its state is the key in force.
+ * set, and every key in its state is the key in force, where `trigger --stack` finds it.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator, type RequestRecord } from "../../emulator";
 import { commandLines, snippet } from "../docs/snippets";
+import { webhookFromExport } from "../../provider/gitops/stack-webhook";
 import { openStack, provisionEngine, type StackFixture } from "../support/engine";
 import { requestsDuring } from "../support/outside-pulumi";
 import { startReceiver, type Receiver } from "../provider/fixtures";
@@ -112,7 +113,8 @@ describe("moving examples/gitops from one Webhook per entry to a WebhookSet, by 
     expect(after.map(({ id, createdAt }) => ({ id, createdAt }))).toEqual(
       before.map(({ id, createdAt }) => ({ id, createdAt })),
     );
-    const resources = (await fixture.stack.exportStack()).deployment.resources as Array<{
+    const exported = await fixture.stack.exportStack();
+    const resources = exported.deployment.resources as Array<{
       type: string;
       outputs?: { webhookIds?: Record<string, string>; secrets?: unknown };
     }>;
@@ -132,5 +134,31 @@ describe("moving examples/gitops from one Webhook per entry to a WebhookSet, by 
     expect(delivery?.headers["x-appwrite-webhook-signature"]).toBe(
       signature(url, delivery?.body ?? "", secrets["hook-7"] ?? ""),
     );
+
+    // What `trigger --stack dev --webhook hook-1` reads from this state: the entry as Appwrite holds it.
+    const hook1 = emulator
+      .webhooks(PROJECT)
+      .find((w) => w.url === "https://dev.hooks.example.com/appwrite/1");
+    expect(hook1?.authPassword).toBe("pw-dev");
+    expect(webhookFromExport(exported, "dev", "hook-1")).toEqual({
+      url: hook1?.url,
+      secret: hook1?.secret,
+      projectId: PROJECT,
+      webhookId: hook1?.$id,
+      name: hook1?.name,
+      tls: hook1?.tls,
+      authUsername: hook1?.authUsername,
+      authPassword: hook1?.authPassword,
+    });
+    const unknown = (() => {
+      try {
+        webhookFromExport(exported, "dev", "hook-99");
+        return "";
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(unknown).toMatch(/^stack dev has no webhook named hook-99 \(its webhooks: hook-0, hook-1, /);
+    for (const key of Object.values(secrets)) expect(unknown).not.toContain(key);
   });
 });
