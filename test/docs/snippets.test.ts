@@ -49,6 +49,10 @@ const RUNNERS: Record<string, ExecutedBy | ExecutedHere> = {
   "repo-demo": { test: "test/e2e/demo.e2e.test.ts" },
   "plugin-install": { test: "test/e2e/plugin-install.e2e.test.ts" },
   "webhook-set-migration": { test: "test/e2e/webhook-set-migration.e2e.test.ts" },
+  "policy-preview": { test: "test/e2e/policy.e2e.test.ts" },
+  "policy-preview-output": { test: "test/e2e/policy.e2e.test.ts" },
+  "policy-config": { test: "test/e2e/policy.e2e.test.ts" },
+  "policy-preview-config": { test: "test/e2e/policy.e2e.test.ts" },
   // The tests cannot run themselves: CI runs exactly the README's commands (see .ci/run).
   "repo-test": { here: ciRunsTheReadmeCommands },
 };
