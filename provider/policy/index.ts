@@ -1,7 +1,7 @@
 /**
  * `pulumi-appwrite-webhooks/policy`: the CrossGuard policies of the `appwrite-webhooks` policy
  * pack, for a pack of your own to include. The pack itself, ready for `--policy-pack`, is the
- * package's `policy/` folder (see its README); it runs exactly these policies.
+ * package's `policy-pack/` folder (see its README); it runs exactly these policies.
  *
  * Each policy applies to both doors' `Webhook` and `WebhookSet` types (./declared), and reports a
  * violation as "<resource> <field>: <what is wrong>", the field of a set's entry as

@@ -1,5 +1,5 @@
 /**
- * The `appwrite-webhooks` policy pack as the engine runs it: the package's `policy/` folder
+ * The `appwrite-webhooks` policy pack as the engine runs it: the package's `policy-pack/` folder
  * (PulumiPolicy.yaml) loads this module, which serves the pack's policies. Only the engine's
  * policy runner should load it: constructing a PolicyPack starts its gRPC server.
  */

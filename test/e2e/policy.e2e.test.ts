@@ -1,6 +1,6 @@
 /**
  * The policy pack on the real engine, as docs/policy.md runs it: `pulumi preview --policy-pack
- * node_modules/pulumi-appwrite-webhooks/policy` over a program holding, on each door, a webhook
+ * node_modules/pulumi-appwrite-webhooks/policy-pack` over a program holding, on each door, a webhook
  * the pack accepts and one it refuses, and a set of each door with one entry of each kind
  * (test/e2e/programs/policy). Two previews in all, one stack:
  * - with the pack's defaults, the mandatory violations fail the preview and the advisory ones

@@ -333,14 +333,14 @@ describe("the pack as shipped", () => {
   });
 
   it("is a Node.js pack whose version is the package's", () => {
-    const yaml = parseYaml(readFileSync(join(REPO_ROOT, "policy/PulumiPolicy.yaml"), "utf8")) as Record<
+    const yaml = parseYaml(readFileSync(join(REPO_ROOT, "policy-pack/PulumiPolicy.yaml"), "utf8")) as Record<
       string,
       unknown
     >;
     expect(yaml.runtime).toBe("nodejs");
     const version = (file: string) =>
       (JSON.parse(readFileSync(join(REPO_ROOT, file), "utf8")) as { version: string }).version;
-    expect(version("policy/package.json")).toBe(version("package.json"));
+    expect(version("policy-pack/package.json")).toBe(version("package.json"));
   });
 
   it("loads no door, no client and no zod: only the lifecycle's URL and event rules beside @pulumi/policy", () => {
