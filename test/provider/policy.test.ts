@@ -285,19 +285,32 @@ describe("key age", () => {
     resource(DYNAMIC_WEBHOOK, "fresh", { secretRotatedAt: "2026-11-01T00:00:00.000Z" }),
     resource(NATIVE_WEBHOOK, "old", { secretRotatedAt: "2026-08-01T10:00:00.000Z" }),
     resource(NATIVE_WEBHOOK, "being-created", { secretRotatedAt: UNKNOWN_STRING }),
-    resource(DYNAMIC_WEBHOOK, "imported", {}),
+    resource(DYNAMIC_WEBHOOK, "imported", { secretSource: "unknown", createdAt: "2025-01-01T00:00:00.000Z" }),
+    // As state stores it: every optional output present, null when it has no value.
+    resource(NATIVE_WEBHOOK, "never-rotated", {
+      secretSource: "appwrite",
+      secretRotatedAt: null,
+      createdAt: "2026-06-01T00:00:00.000Z",
+    }),
+    resource(DYNAMIC_WEBHOOK, "young", { secretSource: "user", createdAt: "2026-11-20T00:00:00.000Z" }),
     resource(DYNAMIC_SET, "hooks", {
       secretRotatedAt: { orders: "2026-01-15T00:00:00.000Z", users: "2026-11-30T00:00:00.000Z" },
     }),
     resource("aws:s3/bucket:Bucket", "bucket", { secretRotatedAt: "2020-01-01T00:00:00.000Z" }),
   ];
 
-  it("reports each key older than 90 days from the outputs, with its resource, output and age", async () => {
+  it("reports each key older than 90 days from the outputs (secretRotatedAt, else a never-rotated key's createdAt), with its resource, output and age", async () => {
     expect(await stackViolations(resources)).toEqual([
       {
         urn: "urn:old",
         message: expect.stringMatching(
           /^old secretRotatedAt: the signing key was set 121 days ago \(2026-08-01\), past the 90-day limit\. Rotate it: change rotationTrigger/,
+        ),
+      },
+      {
+        urn: "urn:never-rotated",
+        message: expect.stringMatching(
+          /^never-rotated createdAt: the signing key was set 183 days ago \(2026-06-01\) with the webhook, and never rotated, past the 90-day limit/,
         ),
       },
       {
@@ -314,6 +327,7 @@ describe("key age", () => {
     expect(reported.map((r) => r.message.slice(0, r.message.indexOf(":")))).toEqual([
       "fresh secretRotatedAt",
       "old secretRotatedAt",
+      "never-rotated createdAt",
       "hooks secretRotatedAt.orders",
     ]);
   });
