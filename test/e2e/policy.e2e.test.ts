@@ -22,6 +22,9 @@ import { API_KEY, PROJECT, startWorld, type World } from "./fixture";
 
 const run = promisify(execFile);
 
+/** The compliant webhooks' basic-auth password: the pack sees it, and must never print it. */
+const RECEIVER_PASSWORD = "receiver-password-1";
+
 let world: World;
 let fixture: StackFixture;
 
@@ -40,7 +43,7 @@ beforeAll(async () => {
     secretConfig: {
       "appwrite:apiKey": API_KEY,
       "appwrite-webhooks:apiKey": API_KEY,
-      receiverPassword: "receiver-password-1",
+      receiverPassword: RECEIVER_PASSWORD,
     },
   });
   // Where npm puts the package in a project that installs it, so the page's path is the path.
@@ -123,6 +126,7 @@ describe("the policy pack on pulumi preview", () => {
     const writes = await writesDuring(async () => (result = await pulumiCommand(snippet("policy-preview"))));
     expect(writes).toEqual([]);
     expect(result.failed, result.output).toBe(true);
+    expect(result.output).not.toContain(RECEIVER_PASSWORD);
     const found = violations(result.output);
     // Each message names the resource and the field it is about.
     for (const v of found) expect(v.message.startsWith(`${v.resource} `), v.message).toBe(true);
@@ -159,6 +163,7 @@ describe("the policy pack on pulumi preview", () => {
     );
     expect(writes).toEqual([]);
     expect(result.failed, result.output).toBe(false);
+    expect(result.output).not.toContain(RECEIVER_PASSWORD);
     expect(violations(result.output).map(summary).sort()).toEqual(
       [
         `advisory appwrite-webhook-tls ${DYNAMIC_SET} hooks webhooks.catalog.tls`,
