@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Provision the Pulumi engine for this project without get.pulumi.com:
 #   pulumi                          the CLI, built from the Go module proxy
-#   pulumi-language-nodejs          Node.js language host (tools/pulumi/pulumi-language-nodejs)
+#   pulumi-language-nodejs          Node.js language host, for programs and policy packs
+#                                   (tools/pulumi/pulumi-language-nodejs)
 #   pulumi-resource-pulumi-nodejs   dynamic-provider launcher, copied from node_modules/@pulumi/pulumi
 #   pulumi-language-yaml            Pulumi YAML language host, for programs with `runtime: yaml`
 #

@@ -114,22 +114,40 @@ function child(node: PhpNode | undefined, key: string | undefined): PhpNode | un
 export const MIN_EVENT_SEGMENTS = 2;
 export const MAX_EVENT_SEGMENTS = 7;
 
+/** An event name as Appwrite's validator reads it: its type, and the action it names, if any. */
+export interface ParsedEvent {
+  type: string;
+  /**
+   * The action (`create`, `update`, …); undefined when the name stops at a resource
+   * (`users.*`, `buckets.*.files.*`), which subscribes to every action on it.
+   */
+  action?: string;
+}
+
 /**
  * True when Appwrite (at the given catalog version) accepts `value` as a webhook event.
  * Mirrors Event.php step by step; see the module comment for the quirks kept on purpose.
  */
 export function isValidEvent(value: unknown, version: EventCatalogVersion = DEFAULT_EVENT_CATALOG): boolean {
-  if (typeof value !== "string") return false;
+  return parseEvent(value, version) !== undefined;
+}
+
+/** What `isValidEvent` reads from `value`, or undefined when Appwrite refuses it. */
+export function parseEvent(
+  value: unknown,
+  version: EventCatalogVersion = DEFAULT_EVENT_CATALOG,
+): ParsedEvent | undefined {
+  if (typeof value !== "string") return undefined;
   const tree = treeFor(version);
   const parts = value.split(".");
   const count = parts.length;
-  if (count < MIN_EVENT_SEGMENTS || count > MAX_EVENT_SEGMENTS) return false;
+  if (count < MIN_EVENT_SEGMENTS || count > MAX_EVENT_SEGMENTS) return undefined;
 
   const [type, resource, seg2, seg3, seg4, seg5, seg6] = parts;
   const typeNode = type === undefined ? undefined : tree.get(type);
   const hasSub = count > 3 && typeNode?.isResource === true && child(typeNode, seg2)?.isResource === true;
   const hasSubSub = count > 5 && hasSub && child(child(typeNode, seg2), seg4)?.isResource === true;
-  if (!truthy(type) || !truthy(resource)) return false;
+  if (!truthy(type) || !truthy(resource)) return undefined;
 
   const subType = hasSub ? seg2 : undefined;
   const subResource = hasSub ? seg3 : undefined;
@@ -142,20 +160,23 @@ export function isValidEvent(value: unknown, version: EventCatalogVersion = DEFA
   else if (hasSubSub) action = seg6;
   else if (hasSub && count > 4) action = seg4;
 
-  if (!typeNode) return false;
+  if (!typeNode) return undefined;
   const actionParent = truthy(subType) ? child(typeNode, subType) : typeNode;
   if (truthy(subType)) {
-    if (truthy(action) && !actionParent?.keys.has(action)) return false;
-    if (!truthy(subResource)) return false;
+    if (truthy(action) && !actionParent?.keys.has(action)) return undefined;
+    if (!truthy(subResource)) return undefined;
   } else if (truthy(action) && !typeNode.keys.has(action)) {
-    return false;
+    return undefined;
   }
   if (truthy(attribute)) {
     // PHP would index the action node here; a falsy or missing action has no attributes.
     const actionNode = truthy(action) ? child(actionParent, action) : undefined;
-    if (!actionNode?.keys.has(attribute)) return false;
+    if (!actionNode?.keys.has(attribute)) return undefined;
   }
-  return true;
+  // The validator lets a sub-resource's name or a `$` key stand as an action; neither names one.
+  const namesAction =
+    truthy(action) && !action.startsWith("$") && child(actionParent, action)?.isResource !== true;
+  return { type, ...(namesAction ? { action } : {}) };
 }
 
 /** The event types (first segment) of a catalog version, in events.php order. */

@@ -9,7 +9,10 @@
  *   door, from the Pulumi SDK or from gRPC: the doors translate, the lifecycle decides;
  * - neither door reaches into the other: the dynamic door imports nothing from the plugin, and
  *   the plugin's engine side (all of provider/plugin/ but NativeWebhook, the program-side class
- *   that reuses `Webhook`'s declarations) imports nothing from the dynamic door.
+ *   that reuses `Webhook`'s declarations) imports nothing from the dynamic door;
+ * - the policy pack (provider/policy) imports the lifecycle and @pulumi/policy only: no door, no
+ *   client, no Pulumi program-side package, so the engine loads it light and its rules are the
+ *   lifecycle's.
  * The checker also runs over small in-memory fixtures, to show that each rule can fail.
  */
 import { readFileSync } from "node:fs";
@@ -30,6 +33,10 @@ const ENGINE_PACKAGES = ["@pulumi", "@grpc", "google-protobuf"];
 /** The root package's entries that carry today's receiver API, kept for existing imports. */
 const COMPATIBILITY_ENTRIES = [".", "./web", "./fetch", "./hono", "./express", "./fastify"];
 const ROOMS = ["provider", "receiver", "emulator"] as const;
+/** The policy pack's room, and what it may import: the lifecycle, and the policy SDK. */
+const POLICY_ROOM = "provider/policy/";
+const POLICY_MAY_IMPORT = ["provider/policy/", "provider/lifecycle/"];
+const POLICY_PACKAGES = ["@pulumi/policy"];
 type Room = (typeof ROOMS)[number];
 
 /** A source file by its repository-relative path (with "/"), and its text. */
@@ -113,6 +120,14 @@ function ruleViolations(files: readonly SourceFile[]): string[] {
     if (target !== undefined && crossesDoors(from, target)) {
       return broken("neither door imports the other");
     }
+    if (
+      from.startsWith(POLICY_ROOM) &&
+      (target === undefined
+        ? !specifier.startsWith("node:") && !POLICY_PACKAGES.includes(name ?? "")
+        : !POLICY_MAY_IMPORT.some((folder) => target.startsWith(folder)))
+    ) {
+      return broken("the policy pack imports the lifecycle and @pulumi/policy only");
+    }
     return [];
   });
 }
@@ -168,6 +183,11 @@ describe("the rooms' independence rules", () => {
       [],
     );
     expect(edges.filter((edge) => edge.from.startsWith("provider/plugin/")).length).toBeGreaterThan(3);
+  });
+
+  it("the policy pack imports the lifecycle and @pulumi/policy only", () => {
+    expect(violations.filter((violation) => violation.startsWith(POLICY_ROOM))).toEqual([]);
+    expect(edges.filter((edge) => edge.from.startsWith(POLICY_ROOM)).length).toBeGreaterThan(3);
   });
 
   it("the root's compatibility re-exports import the receiver package by its name", () => {
@@ -300,6 +320,26 @@ describe("the independence checker, on fixtures that break each rule", () => {
       "provider/appwrite/client.ts <- @grpc/grpc-js",
       "provider/appwrite/config.ts <- ../plugin/grpc-server",
       "provider/lifecycle/state.ts <- google-protobuf/google/protobuf/struct_pb",
+    ]);
+  });
+
+  it("catches the policy pack importing a door, the client or Pulumi's program side", () => {
+    expect(
+      ruleViolations([
+        file("provider/policy/rules.ts", 'import { phpHttpUrl } from "../lifecycle/url-rules";'),
+        file(
+          "provider/policy/index.ts",
+          'import type { Policies } from "@pulumi/policy"; import "node:path";',
+        ),
+        file("provider/policy/declared.ts", 'import { Webhook } from "../dynamic/webhook";'),
+        file("provider/policy/hosts.ts", 'import { request } from "../appwrite/client";'),
+        file("provider/policy/pack.ts", 'import * as pulumi from "@pulumi/pulumi"; import { z } from "zod";'),
+      ]).map((violation) => violation.split(":")[0]),
+    ).toEqual([
+      "provider/policy/declared.ts <- ../dynamic/webhook",
+      "provider/policy/hosts.ts <- ../appwrite/client",
+      "provider/policy/pack.ts <- @pulumi/pulumi",
+      "provider/policy/pack.ts <- zod",
     ]);
   });
 

@@ -6,7 +6,7 @@
  * `npm install` on a fresh clone leaves the lockfile as it is.
  */
 import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -117,6 +117,7 @@ function entriesFile(): string {
     'import * as runtime from "pulumi-appwrite-webhooks/runtime";',
     'import * as emulatorEntry from "pulumi-appwrite-webhooks/emulator";',
     'import * as pluginEntry from "pulumi-appwrite-webhooks/plugin";',
+    'import * as policyEntry from "pulumi-appwrite-webhooks/policy";',
     ...receiver.imports,
     "",
     "// The emulator README's example, its statements in a function (node10 allows no top-level await).",
@@ -143,6 +144,10 @@ function entriesFile(): string {
     "export const nativeSet: typeof root.NativeWebhookSet = pluginEntry.WebhookSet;",
     "// @ts-expect-error: an entry takes no connection of its own",
     'export const entryApiKey: root.WebhookSetEntryArgs = { name: "n", url: "https://hooks.example.com/x", events: [], apiKey: "k" };',
+    "// The policy pack's rules, for a pack of one's own.",
+    "export const policyNames: string[] = policyEntry.webhookPolicies.map((policy) => policy.name);",
+    "// @ts-expect-error: the clock is a function",
+    "void policyEntry.createWebhookPolicies({ now: new Date() });",
     "// @ts-expect-error: the provider's timeout is a number",
     'export const pluginProvider: pluginEntry.ProviderArgs = { httpTimeoutSeconds: "30" };',
     ...receiver.uses,
@@ -220,6 +225,23 @@ describe("the quickstart example", () => {
     expect(quickstart.devDependencies.typescript).toMatch(/^\^6\./);
     expect(own.engines.node).toBe(pulumi.engines.node);
   });
+});
+
+describe("the policy pack", () => {
+  it("ships as a folder --policy-pack loads from the installed package, serving the rules of pulumi-appwrite-webhooks/policy", async () => {
+    const pack = join(consumer, "node_modules", "pulumi-appwrite-webhooks", "policy-pack");
+    expect(readFileSync(join(pack, "PulumiPolicy.yaml"), "utf8")).toMatch(/^runtime: nodejs$/m);
+    // The folder's loader requires the built pack beside it, in the installed package.
+    const loader = readFileSync(join(pack, "index.js"), "utf8");
+    const target = /require\("([^"]+)"\)/.exec(loader)?.[1] ?? "";
+    expect(existsSync(join(pack, target)), target).toBe(true);
+    const script = [
+      'const { webhookPolicies } = require("pulumi-appwrite-webhooks/policy");',
+      "process.stdout.write(webhookPolicies.map((p) => p.name).join(' '));",
+    ].join("\n");
+    const { stdout } = await exec(process.execPath, ["-e", script], { cwd: consumer, timeout: 20_000 });
+    expect(stdout.split(" ")).toHaveLength(6);
+  }, 30_000);
 });
 
 describe("the emulator README's example", () => {

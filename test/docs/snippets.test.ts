@@ -52,6 +52,10 @@ const RUNNERS: Record<string, ExecutedBy | ExecutedHere> = {
   "appwrite-cli-to-pulumi": { test: "test/e2e/gitops.e2e.test.ts" },
   "trigger-stack": { test: "test/e2e/receiver-outputs.e2e.test.ts" },
   "trigger-env": { test: "test/e2e/receiver-outputs.e2e.test.ts" },
+  "policy-preview": { test: "test/e2e/policy.e2e.test.ts" },
+  "policy-preview-output": { test: "test/e2e/policy.e2e.test.ts" },
+  "policy-config": { test: "test/e2e/policy.e2e.test.ts" },
+  "policy-preview-config": { test: "test/e2e/policy.e2e.test.ts" },
   // The tests cannot run themselves: CI runs exactly the README's commands (see .ci/run).
   "repo-test": { here: ciRunsTheReadmeCommands },
 };

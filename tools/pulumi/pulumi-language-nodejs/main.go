@@ -12,7 +12,8 @@
 // @pulumi/pulumi SDK's own launcher (`@pulumi/pulumi/cmd/run`), the same
 // entry point the upstream host uses, and implements the RPCs the engine
 // needs for preview/up/refresh/destroy/stack commands, and GenerateProgram
-// (generate_program.go) for the code `pulumi import` prints. It does not report
+// (generate_program.go) for the code `pulumi import` prints, and RunPlugin (run_plugin.go) for
+// Node.js policy packs (`pulumi preview --policy-pack`). It does not report
 // resource-plugin dependencies of npm packages (GetRequiredPackages returns an
 // empty list), so programs that use packaged providers need those plugins
 // installed by other means; dynamic providers (pulumi-nodejs) need nothing.
@@ -218,6 +219,37 @@ func exitWhenOrphaned(parent int, cancel context.CancelFunc) {
 	}
 }
 
+// resolveFrom resolves a module as Node would from dir, so a program or a policy pack gets the
+// SDK installed beside it.
+func resolveFrom(ctx context.Context, node, dir, module string) (string, error) {
+	resolve := exec.CommandContext(ctx, node, "-e",
+		"process.stdout.write(require.resolve(process.argv[1]))", module)
+	resolve.Dir = dir
+	path, err := resolve.Output()
+	if err != nil {
+		return "", err
+	}
+	return string(path), nil
+}
+
+// track records a started program or policy pack, so that Cancel and an orphaned host reach it.
+func (h *host) track(cmd *exec.Cmd) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.running = append(h.running, cmd)
+}
+
+func (h *host) untrack(cmd *exec.Cmd) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for i, c := range h.running {
+		if c == cmd {
+			h.running = append(h.running[:i], h.running[i+1:]...)
+			return
+		}
+	}
+}
+
 // killRunning ends every program this host started.
 func (h *host) killRunning() {
 	h.mu.Lock()
@@ -269,10 +301,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if resolveDir == "" {
 		resolveDir = pwd
 	}
-	resolve := exec.CommandContext(ctx, node, "-e",
-		`process.stdout.write(require.resolve("@pulumi/pulumi/cmd/run"))`)
-	resolve.Dir = resolveDir
-	runPath, err := resolve.Output()
+	runPath, err := resolveFrom(ctx, node, resolveDir, "@pulumi/pulumi/cmd/run")
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: fmt.Sprintf(
 			"could not resolve @pulumi/pulumi/cmd/run from %s: is @pulumi/pulumi installed (npm ci)?", resolveDir)}, nil
@@ -284,7 +313,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 			nodeArgs = append(nodeArgs, strings.Fields(s)...)
 		}
 	}
-	args := append(nodeArgs, string(runPath))
+	args := append(nodeArgs, runPath)
 	add := func(k, v string) {
 		if v != "" {
 			args = append(args, "--"+k, v)
@@ -357,18 +386,9 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if err := cmd.Start(); err != nil {
 		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not start node: %v", err)}, nil
 	}
-	h.mu.Lock()
-	h.running = append(h.running, cmd)
-	h.mu.Unlock()
+	h.track(cmd)
 	err = cmd.Wait()
-	h.mu.Lock()
-	for i, c := range h.running {
-		if c == cmd {
-			h.running = append(h.running[:i], h.running[i+1:]...)
-			break
-		}
-	}
-	h.mu.Unlock()
+	h.untrack(cmd)
 	_ = os.Stdout.Sync()
 	_ = os.Stderr.Sync()
 
