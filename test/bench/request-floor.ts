@@ -39,7 +39,7 @@ export async function runRequestFloor(
     return changes;
   });
   const destroy = await timeCommand(world, fixture, "destroy", async () => {
-    const changes = (await fixture.stack.destroy(quiet)).summary.resourceChanges;
+    const changes = (await fixture.destroy(quiet)).summary.resourceChanges;
     expectChanges("destroy", changes, "delete", n + 1);
     return changes;
   });

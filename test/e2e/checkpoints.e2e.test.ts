@@ -40,7 +40,8 @@ beforeAll(async () => {
   fixture = await webhookStack(world, webhooks, {}, { PULUMI_RETAIN_CHECKPOINTS: "true" });
 });
 afterAll(async () => {
-  await fixture?.dispose();
+  // The emulator goes away with the stacks: destroying them first would assert nothing.
+  fixture?.discard();
   await world?.close();
 });
 

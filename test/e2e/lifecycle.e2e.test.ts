@@ -18,12 +18,18 @@ const live = () => suite.world.emulator.webhooks(PROJECT);
 const liveById = (id: unknown) => live().find((w) => w.$id === id);
 
 describe("Webhook on the real engine, both doors from one table", () => {
-  it("up creates N webhooks; a second preview reports no changes and makes no API call", async () => {
+  it("up creates N webhooks with every secret out of plain-text state; a second preview makes no API call; destroy leaves zero", async () => {
+    // One stack for the whole life of a resource: a generated key, a user-owned key and a basic
+    // auth password, on both doors.
     const fixture = await stackWith(
       bothDoors({
-        a: { name: "A", url: url("/a"), events: ["users.*.create"] },
-        b: { name: "B", url: url("/b"), events: ["buckets.*.files.*"] },
-        c: { name: "C", url: url("/c"), events: ["teams.*"] },
+        generated: { name: "G", url: url("/g"), events: ["users.*.create"] },
+        owned: { name: "O", url: url("/o"), events: ["buckets.*.files.*"], useSecret: true },
+        basic: { name: "B", url: url("/b"), events: ["teams.*"], authUsername: "u", useAuthPassword: true },
+      }),
+      bothDoorsSecrets({
+        owned: { secret: "user-owned-signing-key-77" },
+        basic: { authPassword: "basic-auth-password-55" },
       }),
     );
     const { stack } = fixture;
@@ -33,32 +39,13 @@ describe("Webhook on the real engine, both doors from one table", () => {
     expect(live()).toHaveLength(6);
     for (const door of DOORS) {
       const types = (await stack.exportStack()).deployment.resources
-        .filter((r: { urn: string }) => /::[abc]_/.test(r.urn) && r.urn.endsWith(`_${door}`))
+        .filter(
+          (r: { urn: string }) => /::(generated|owned|basic)_/.test(r.urn) && r.urn.endsWith(`_${door}`),
+        )
         .map((r: { type: string }) => r.type);
       expect(types, door).toEqual([TYPES[door], TYPES[door], TYPES[door]]);
     }
-    suite.world.emulator.resetCounters();
-    const preview = await stack.preview(quiet);
-    expect(preview.changeSummary).toEqual({ same: 7 });
-    expect(suite.world.emulator.counters().total ?? 0).toBe(0);
-    await stack.destroy(quiet);
-    expect(live()).toHaveLength(0);
-  });
 
-  it("keeps every secret out of plain-text state, and marks the secret outputs secret", async () => {
-    const fixture = await stackWith(
-      bothDoors({
-        generated: { name: "G", url: url("/g"), events: ["users.*"] },
-        owned: { name: "O", url: url("/o"), events: ["users.*"], useSecret: true },
-        basic: { name: "B", url: url("/b"), events: ["users.*"], authUsername: "u", useAuthPassword: true },
-      }),
-      bothDoorsSecrets({
-        owned: { secret: "user-owned-signing-key-77" },
-        basic: { authPassword: "basic-auth-password-55" },
-      }),
-    );
-    const { stack } = fixture;
-    await stack.up(quiet);
     const state = backendText(fixture);
     expect(state).toContain("ciphertext");
     const serverSecrets = live().map((w) => w.secret);
@@ -78,38 +65,85 @@ describe("Webhook on the real engine, both doors from one table", () => {
       );
       expect(out[`${n("generated", door)}_webhookId`]?.secret).toBe(false);
     }
+
+    suite.world.emulator.resetCounters();
+    const preview = await stack.preview(quiet);
+    expect(preview.changeSummary).toEqual({ same: 7 });
+    expect(suite.world.emulator.counters().total ?? 0).toBe(0);
+    const destroy = await fixture.destroy();
+    expect(destroy.summary.resourceChanges).toEqual({ delete: 7 });
+    expect(live()).toHaveLength(0);
   });
 
-  it("changing events updates in place; changing webhookId replaces", async () => {
+  it("changing events updates in place (one PUT); the rotation trigger and a new user secret change the key in place (one PATCH); changing webhookId replaces", async () => {
+    const declared = (events: string[], webhookId: string, rotationTrigger: number) =>
+      bothDoors({
+        hook: { name: "H", url: url("/h"), events, webhookId },
+        rotated: { name: "R", url: url("/rotated"), events: ["users.*.create"], rotationTrigger },
+        owned: { name: "O", url: url("/owned"), events: ["users.*.create"], useSecret: true },
+      });
     const { stack } = await stackWith(
-      bothDoors({ hook: { name: "H", url: url("/h"), events: ["users.*.create"], webhookId: "e2e-first" } }),
+      declared(["users.*.create"], "e2e-first", 1),
+      bothDoorsSecrets({ owned: { secret: "first-owned-secret" } }),
     );
     await stack.up(quiet);
-    await declare(
-      stack,
-      bothDoors({
-        hook: { name: "H", url: url("/h"), events: ["users.*.delete", "teams.*"], webhookId: "e2e-first" },
-      }),
-    );
+
+    await declare(stack, declared(["users.*.delete", "teams.*"], "e2e-first", 1));
     suite.world.emulator.resetCounters();
     const update = await upWithPreview(stack);
     expect(update.summary.resourceChanges).toMatchObject({ update: 2 });
     // One PUT per door over the whole command, its preview included; nothing else written.
     expect(suite.world.emulator.counters()).toMatchObject({ "PUT /v1/webhooks/:id": 2 });
+    expect(suite.world.emulator.counters()["PATCH /v1/webhooks/:id/secret"] ?? 0).toBe(0);
     for (const door of DOORS) {
       expect(liveById(doorId(door, "e2e-first"))?.events).toEqual(["users.*.delete", "teams.*"]);
     }
-    await declare(
-      stack,
-      bothDoors({ hook: { name: "H", url: url("/h"), events: ["teams.*"], webhookId: "e2e-second" } }),
-    );
+
+    const before = await outputs(stack);
+    await declare(stack, declared(["users.*.delete", "teams.*"], "e2e-first", 2));
+    await stack.setConfig("e2e:secrets", {
+      value: JSON.stringify(bothDoorsSecrets({ owned: { secret: "second-owned-secret" } })),
+      secret: true,
+    });
+    suite.world.emulator.resetCounters();
+    const up = await upWithPreview(stack);
+    expect(up.summary.resourceChanges).toMatchObject({ update: 4 });
+    expect(up.summary.resourceChanges?.replace ?? 0).toBe(0);
+    // One PATCH per webhook and no PUT: a rotation alone does not rewrite the webhook.
+    expect(suite.world.emulator.counters()).toMatchObject({ "PATCH /v1/webhooks/:id/secret": 4 });
+    expect(suite.world.emulator.counters()["PUT /v1/webhooks/:id"] ?? 0).toBe(0);
+    const after = await outputs(stack);
+    for (const door of DOORS) {
+      const rotated = n("rotated", door);
+      const owned = n("owned", door);
+      const rotatedId = after[`${rotated}_webhookId`]?.value;
+      expect(rotatedId).toBe(before[`${rotated}_webhookId`]?.value);
+      expect(after[`${rotated}_secret`]?.value).not.toBe(before[`${rotated}_secret`]?.value);
+      expect(after[`${rotated}_previousSecret`]).toEqual({
+        value: before[`${rotated}_secret`]?.value,
+        secret: true,
+      });
+      expect(liveById(rotatedId)?.secret).toBe(after[`${rotated}_secret`]?.value);
+      expect(after[`${owned}_secret`]?.value).toBe("second-owned-secret");
+      expect(liveById(after[`${owned}_webhookId`]?.value)?.secret).toBe("second-owned-secret");
+      // The next delivery is signed with the new key, and not with the old one.
+      const hookUrl = doorUrl(door, "/rotated");
+      const delivery = await deliver(suite.world, "users.u1.create", hookUrl);
+      const header = delivery.headers["x-appwrite-webhook-signature"];
+      expect(header).toBe(signature(hookUrl, delivery.body, String(after[`${rotated}_secret`]?.value)));
+      expect(header).not.toBe(signature(hookUrl, delivery.body, String(before[`${rotated}_secret`]?.value)));
+    }
+
+    await declare(stack, declared(["teams.*"], "e2e-second", 2));
     const replace = await stack.up(quiet);
     expect(replace.summary.resourceChanges).toMatchObject({ replace: 2 });
     expect(
       live()
+        .filter((w) => w.name === "H")
         .map((w) => w.$id)
         .sort(),
     ).toEqual(DOORS.map((door) => doorId(door, "e2e-second")).sort());
+    expect(live()).toHaveLength(6);
   });
 
   it("a forced replace (`pulumi up --replace`, with its preview) of derived and declared IDs leaves one webhook under each ID, with a new key", async () => {
@@ -153,111 +187,48 @@ describe("Webhook on the real engine, both doors from one table", () => {
     }
     expect(live()).toHaveLength(4);
     // The one delete left out was the old resource's: destroy removes the webhooks.
-    await stack.destroy(quiet);
+    await fixture.destroy();
     expect(live()).toHaveLength(0);
   });
 
-  it("the rotation trigger and a new user secret both change the key in place", async () => {
-    const { stack } = await stackWith(
-      bothDoors({
-        rotated: { name: "R", url: url("/rotated"), events: ["users.*.create"], rotationTrigger: 1 },
-        owned: { name: "O", url: url("/owned"), events: ["users.*.create"], useSecret: true },
-      }),
-      bothDoorsSecrets({ owned: { secret: "first-owned-secret" } }),
-    );
-    await stack.up(quiet);
-    const before = await outputs(stack);
-    await declare(
-      stack,
-      bothDoors({
-        rotated: { name: "R", url: url("/rotated"), events: ["users.*.create"], rotationTrigger: 2 },
-        owned: { name: "O", url: url("/owned"), events: ["users.*.create"], useSecret: true },
-      }),
-    );
-    await stack.setConfig("e2e:secrets", {
-      value: JSON.stringify(bothDoorsSecrets({ owned: { secret: "second-owned-secret" } })),
-      secret: true,
-    });
-    suite.world.emulator.resetCounters();
-    const up = await upWithPreview(stack);
-    expect(up.summary.resourceChanges).toMatchObject({ update: 4 });
-    expect(up.summary.resourceChanges?.replace ?? 0).toBe(0);
-    // One PATCH per webhook and no PUT: a rotation alone does not rewrite the webhook.
-    expect(suite.world.emulator.counters()).toMatchObject({ "PATCH /v1/webhooks/:id/secret": 4 });
-    expect(suite.world.emulator.counters()["PUT /v1/webhooks/:id"] ?? 0).toBe(0);
-    const after = await outputs(stack);
-    for (const door of DOORS) {
-      const rotated = n("rotated", door);
-      const owned = n("owned", door);
-      const rotatedId = after[`${rotated}_webhookId`]?.value;
-      expect(rotatedId).toBe(before[`${rotated}_webhookId`]?.value);
-      expect(after[`${rotated}_secret`]?.value).not.toBe(before[`${rotated}_secret`]?.value);
-      expect(after[`${rotated}_previousSecret`]).toEqual({
-        value: before[`${rotated}_secret`]?.value,
-        secret: true,
-      });
-      expect(liveById(rotatedId)?.secret).toBe(after[`${rotated}_secret`]?.value);
-      expect(after[`${owned}_secret`]?.value).toBe("second-owned-secret");
-      expect(liveById(after[`${owned}_webhookId`]?.value)?.secret).toBe("second-owned-secret");
-      // The next delivery is signed with the new key, and not with the old one.
-      const hookUrl = doorUrl(door, "/rotated");
-      const delivery = await deliver(suite.world, "users.u1.create", hookUrl);
-      const header = delivery.headers["x-appwrite-webhook-signature"];
-      expect(header).toBe(signature(hookUrl, delivery.body, String(after[`${rotated}_secret`]?.value)));
-      expect(header).not.toBe(signature(hookUrl, delivery.body, String(before[`${rotated}_secret`]?.value)));
-    }
-  });
-
-  it("refresh keeps the secret; a webhook deleted out of band is dropped by refresh and recreated by up", async () => {
-    const { stack } = await stackWith(
+  it("refresh keeps the secret, drops a webhook deleted out of band and detects a field changed out of band; up recreates and restores", async () => {
+    const fixture = await stackWith(
       bothDoors({
         kept: { name: "K", url: url("/kept"), events: ["users.*"] },
         lost: { name: "L", url: url("/lost"), events: ["users.*"] },
+        hook: { name: "Declared", url: url("/drift"), events: ["users.*"] },
       }),
     );
+    const { stack } = fixture;
     await stack.up(quiet);
     const before = await outputs(stack);
+    const ids = DOORS.map((door) => String(before[`${n("hook", door)}_webhookId`]?.value));
     for (const door of DOORS)
       suite.world.emulator.deleteWebhook(String(before[`${n("lost", door)}_webhookId`]?.value));
+    for (const id of ids)
+      suite.world.emulator.updateWebhook(id, { name: "Edited in console", events: ["teams.*"] });
     const refresh = await stack.refresh(quiet);
-    expect(refresh.summary.resourceChanges).toMatchObject({ delete: 2 });
+    expect(refresh.summary.resourceChanges).toMatchObject({ delete: 2, update: 2 });
     const after = await outputs(stack);
     for (const door of DOORS) {
       expect(after[`${n("kept", door)}_secret`]).toEqual({
         value: before[`${n("kept", door)}_secret`]?.value,
         secret: true,
       });
-    }
-    const up = await stack.up(quiet);
-    expect(up.summary.resourceChanges).toMatchObject({ create: 2 });
-    expect(
-      live()
-        .map((w) => w.name)
-        .sort(),
-    ).toEqual(["K", "K", "L", "L"]);
-  });
-
-  it("a field changed out of band is detected by refresh and restored by up", async () => {
-    const fixture = await stackWith(
-      bothDoors({ hook: { name: "Declared", url: url("/drift"), events: ["users.*"] } }),
-    );
-    const { stack } = fixture;
-    await stack.up(quiet);
-    const out = await outputs(stack);
-    const ids = DOORS.map((door) => String(out[`${n("hook", door)}_webhookId`]?.value));
-    for (const id of ids)
-      suite.world.emulator.updateWebhook(id, { name: "Edited in console", events: ["teams.*"] });
-    const refresh = await stack.refresh(quiet);
-    expect(refresh.summary.resourceChanges).toMatchObject({ update: 2 });
-    for (const door of DOORS) {
       expect(await stateOf(fixture, n("hook", door))).toMatchObject({
         name: "Edited in console",
         events: ["teams.*"],
       });
     }
     const preview = await stack.preview(quiet);
-    expect(preview.changeSummary).toMatchObject({ update: 2 });
-    await stack.up(quiet);
+    expect(preview.changeSummary).toMatchObject({ create: 2, update: 2 });
+    const up = await stack.up(quiet);
+    expect(up.summary.resourceChanges).toMatchObject({ create: 2, update: 2 });
+    expect(
+      live()
+        .map((w) => w.name)
+        .sort(),
+    ).toEqual(["Declared", "Declared", "K", "K", "L", "L"]);
     for (const id of ids) expect(liveById(id)).toMatchObject({ name: "Declared", events: ["users.*"] });
   });
 
@@ -277,20 +248,6 @@ describe("Webhook on the real engine, both doors from one table", () => {
       expect(message, door).toMatch(/events\[0\] "users\.\*\.creat"/);
       expect(suite.world.emulator.counters().total ?? 0, door).toBe(0);
     }
-  });
-
-  it("destroy leaves the emulator with zero webhooks", async () => {
-    const { stack } = await stackWith(
-      bothDoors({
-        one: { name: "1", url: url("/1"), events: ["users.*"] },
-        two: { name: "2", url: url("/2"), events: ["users.*"] },
-      }),
-    );
-    await stack.up(quiet);
-    expect(live()).toHaveLength(4);
-    const destroy = await stack.destroy(quiet);
-    expect(destroy.summary.resourceChanges).toMatchObject({ delete: 5 });
-    expect(live()).toHaveLength(0);
   });
 });
 

@@ -137,7 +137,7 @@ describe("examples/yaml on the real engine, through the plugin", () => {
   });
 
   it("destroy deletes the webhook", async () => {
-    const methods = await requestsDuring(emulator, () => fixture.stack.destroy(quiet));
+    const methods = await requestsDuring(emulator, () => fixture.destroy());
     expect(methods).toEqual(["DELETE"]);
     expect(live()).toEqual([]);
   });
@@ -181,7 +181,7 @@ describe("pulumi import from a YAML project", () => {
     expect(out.signingKey).toEqual({ value: live()[0]?.secret, secret: true });
     expect(out.signingKey?.value).not.toBe(handKey);
     expect(out.secretSource?.value).toBe("appwrite");
-    await fixture.stack.destroy(quiet);
+    await fixture.destroy();
     expect(live()).toEqual([]);
   });
 });
@@ -200,7 +200,7 @@ describe("provider configuration reaches the plugin", () => {
     expect(out.defaultProjectId?.value).toBe(PROJECT);
     expect(out.otherProjectIdOut?.value).toBe(OTHER_PROJECT);
     expect(backendText(fixture).includes(OTHER_API_KEY), "provider API key in plain text").toBe(false);
-    await fixture.stack.destroy(quiet);
+    await fixture.destroy();
     expect([...live(PROJECT), ...live(OTHER_PROJECT)]).toEqual([]);
   });
 });

@@ -21,6 +21,8 @@ import {
   LocalWorkspace,
   PulumiCommand,
   type ConfigMap,
+  type DestroyOptions,
+  type DestroyResult,
   type Stack,
   type UpdateSummary,
 } from "@pulumi/pulumi/automation";
@@ -32,6 +34,8 @@ export const REPO_ROOT = resolve(__dirname, "..", "..");
 export const WORK_ROOT = join(REPO_ROOT, ".work");
 
 let engineBin: Promise<string> | undefined;
+/** One per process: `PulumiCommand.get` runs `pulumi version` each time, even told to skip the check. */
+let engineCommand: Promise<PulumiCommand> | undefined;
 
 export const PLUGIN_NAME = "pulumi-resource-appwrite-webhooks";
 /** The built plugin (`npm run build`), as package.json's `bin` declares it. */
@@ -99,7 +103,12 @@ export interface StackFixture {
   workDir: string;
   backendDir: string;
   env: Record<string, string>;
-  /** Destroys what is left and removes the stack, the working copy and the backend. */
+  /**
+   * `stack.destroy()`, for a test that asserts on the destroy: `dispose` then runs no second
+   * destroy. Only as the stack's last command, or the last of a cycle that always ends with it.
+   */
+  destroy(options?: DestroyOptions): Promise<DestroyResult>;
+  /** Destroys what is left, then removes the working copy and the backend. */
   dispose(): Promise<void>;
   /**
    * Removes the working copy and the backend without destroying: only for a stack whose server
@@ -138,8 +147,11 @@ export async function openStack(options: StackOptions): Promise<StackFixture> {
   if (!options.inPlace) cpSync(resolve(REPO_ROOT, options.program), workDir, { recursive: true });
   const backendDir = mkdtempSync(join(tmpdir(), "pulumi-backend-"));
   const env = engineEnv(bin, backendDir, options.env);
-  const pulumiCommand = await PulumiCommand.get({ root: dirname(bin), skipVersionCheck: true });
-  const stack = await LocalWorkspace.createOrSelectStack(
+  engineCommand ??= PulumiCommand.get({ root: dirname(bin), skipVersionCheck: true });
+  const pulumiCommand = await engineCommand;
+  // The backend is new and empty, so the stack is created outright: a select first would be one
+  // more CLI call that always fails.
+  const stack = await LocalWorkspace.createStack(
     { stackName: options.stackName ?? "e2e", workDir },
     { pulumiCommand, envVars: env, pulumiHome: env.PULUMI_HOME },
   );
@@ -153,15 +165,25 @@ export async function openStack(options: StackOptions): Promise<StackFixture> {
     if (!options.inPlace) rmSync(workDir, { recursive: true, force: true });
     rmSync(backendDir, { recursive: true, force: true });
   };
+  let destroyed = false;
   return {
     stack,
     workDir,
     backendDir,
     env,
+    async destroy(destroyOptions = { onOutput: () => undefined }) {
+      const result = await stack.destroy(destroyOptions);
+      destroyed = true;
+      return result;
+    },
     async dispose() {
       try {
-        await stack.destroy({ onOutput: () => undefined });
-        await stack.workspace.removeStack(stack.name);
+        // The CLI itself: the Automation API's destroy reads the stack's history afterwards, one
+        // more CLI call that nothing here looks at.
+        if (!destroyed) await runPulumi(stack, ["destroy", "--yes", "--skip-preview"]);
+        // `stack rm` also deletes Pulumi.<stack>.yaml beside the program: needed only where the
+        // program runs in place; a copy and its backend are deleted whole below.
+        if (options.inPlace) await stack.workspace.removeStack(stack.name);
       } finally {
         removeCopies();
       }
@@ -200,18 +222,24 @@ export async function upWithPreview(
   stack: Stack,
   options: UpWithPreviewOptions = {},
 ): Promise<{ summary: UpdateSummary; stdout: string }> {
-  const workspace = stack.workspace;
-  const args = ["up", "--yes", "--stack", stack.name];
+  const args = ["up", "--yes"];
   for (const urn of options.replace ?? []) args.push("--replace", urn);
   if (options.parallel !== undefined) args.push("--parallel", String(options.parallel));
+  const stdout = await runPulumi(stack, args);
+  const [summary] = await stack.history(1);
+  if (!summary) throw new Error(`no update recorded after \`pulumi up\` of stack ${stack.name}`);
+  return { summary, stdout };
+}
+
+/** A `pulumi` command on the stack, in its workspace's folder and environment; returns its stdout. */
+async function runPulumi(stack: Stack, args: string[]): Promise<string> {
+  const workspace = stack.workspace;
   const env = { ...process.env, ...workspace.envVars };
   if (workspace.pulumiHome) env.PULUMI_HOME = workspace.pulumiHome;
-  const { stdout } = await run(workspace.pulumiCommand.command, args, {
+  const { stdout } = await run(workspace.pulumiCommand.command, [...args, "--stack", stack.name], {
     cwd: workspace.workDir,
     env,
     maxBuffer: 64 * 1024 * 1024,
   });
-  const [summary] = await stack.history(1);
-  if (!summary) throw new Error(`no update recorded after \`pulumi up\` of stack ${stack.name}`);
-  return { summary, stdout };
+  return stdout;
 }
