@@ -5,9 +5,8 @@
  * so that a reader can check a rule without trusting this code.
  */
 import record from "./releases.json";
-import events196 from "./events-1.9.6.json";
 import eventsNext from "./events-next.json";
-import type { EventConfigNode } from "./events-config";
+import { APPWRITE_EVENTS, type EventConfigNode } from "./events-config";
 
 export const APPWRITE_RELEASES = ["1.9.6", "next"] as const;
 export type AppwriteRelease = (typeof APPWRITE_RELEASES)[number];
@@ -24,7 +23,7 @@ export interface ReleaseRules {
 }
 
 const EVENT_TREES: Record<AppwriteRelease, EventConfigNode> = {
-  "1.9.6": events196.events,
+  "1.9.6": APPWRITE_EVENTS,
   next: eventsNext.events,
 };
 
